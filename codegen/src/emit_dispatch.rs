@@ -1,0 +1,202 @@
+//! Emits a vendor's event table: the `Event` enum (one variant per event type, and `Unknown`),
+//! `parse`, the list of event types, and the embedded profile and schemas.
+
+use crate::emit_types::{ident, rust_ty};
+use crate::model::{Catalog, Vendor};
+use crate::naming::type_name;
+use crate::profile::EnvelopeKind;
+use crate::rust_types::{Ty, TypeSpace};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// One event type of the vendor, with the Rust type of what its `Event` variant carries.
+pub struct EventEntry {
+    pub name: String,
+    pub variant: String,
+    pub doc: Option<String>,
+    pub ty: Ty,
+}
+
+pub struct DispatchPlan {
+    pub events: Vec<EventEntry>,
+    /// For batches: the bounds on the number of events (`minItems`, `maxItems`).
+    pub batch_bounds: (Option<u64>, Option<u64>),
+    /// What an unknown event is validated as: the envelope (single) or its item (batch).
+    pub unknown_ty: Ty,
+}
+
+fn pointer_keys(pointer: &str) -> Vec<String> {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+pub fn emit(
+    catalog: &Catalog,
+    vendor: &Vendor,
+    space: &TypeSpace,
+    plan: &DispatchPlan,
+) -> TokenStream {
+    let profile = &vendor.profile;
+    let variants = plan.events.iter().map(|e| {
+        let variant = ident(&e.variant);
+        let ty = rust_ty(space, &e.ty);
+        let doc = format!(
+            " `{}`{}",
+            e.name,
+            e.doc
+                .as_deref()
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default()
+        );
+        quote!(#[doc = #doc] #variant(Box<#ty>),)
+    });
+    let names = plan.events.iter().map(|e| e.name.as_str());
+    let type_arms = plan.events.iter().map(|e| {
+        let variant = ident(&e.variant);
+        let name = &e.name;
+        quote!(Event::#variant(_) => Some(#name),)
+    });
+    let validate_arms = plan.events.iter().map(|e| {
+        let variant = ident(&e.variant);
+        quote!(Event::#variant(e) => crate::validate::Validate::validate_at(e.as_ref(), at, out),)
+    });
+    let value_arms = plan.events.iter().map(|e| {
+        let variant = ident(&e.variant);
+        quote!(Event::#variant(e) => serde_json::to_value(e.as_ref()),)
+    });
+    let decode_arms = plan.events.iter().map(|e| {
+        let variant = ident(&e.variant);
+        let name = &e.name;
+        quote!(Some(#name) => Event::#variant(Box::new(crate::dispatch::decode(bytes, at)?)),)
+    });
+    let unknown_ty = rust_ty(space, &plan.unknown_ty);
+    let type_keys = pointer_keys(profile.envelope.type_pointer.as_deref().unwrap_or(""));
+    let event_type_of = match &profile.envelope.fixed_type {
+        Some(fixed) => quote!(Some(std::borrow::Cow::Borrowed(#fixed))),
+        None => quote!(crate::dispatch::event_type_at(bytes, &[#(#type_keys),*], at)?),
+    };
+    let parse_body = match (profile.envelope.kind, &profile.envelope.events_pointer) {
+        (EnvelopeKind::Batch, Some(events_pointer)) => {
+            let keys = pointer_keys(events_pointer);
+            let (min, max) = plan.batch_bounds;
+            let min = option_usize(min);
+            let max = option_usize(max);
+            quote! {
+                let items = crate::dispatch::batch_items(body, &[#(#keys),*])?;
+                let mut envelope_violations = Vec::new();
+                crate::validate::item_count(items.len(), #min, #max, &crate::validate::At::Root(#events_pointer), &mut envelope_violations);
+                let mut events = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    let at = format!("{}/{i}", #events_pointer);
+                    events.push(decode_event(item.get().as_bytes(), &at)?);
+                }
+                Ok(crate::Delivery { events, events_pointer: Some(#events_pointer), envelope_violations })
+            }
+        }
+        _ => quote! {
+            let event = decode_event(body, "")?;
+            Ok(crate::Delivery { events: vec![event], events_pointer: None, envelope_violations: Vec::new() })
+        },
+    };
+    let id = &profile.id;
+    let profile_path = format!("../../../schemas/{}/vendor.json", vendor.dir.display());
+    let schema_entries = catalog
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with(&vendor.dir))
+        .map(|f| {
+            let rel = f.path.display().to_string();
+            let include = format!("../../../schemas/{rel}");
+            quote!((#rel, include_str!(#include)),)
+        });
+    quote! {
+        /// The vendor id used on the command line and in the catalog.
+        pub const VENDOR_ID: &str = #id;
+
+        /// Every documented event type, in the document's order.
+        pub const EVENT_TYPES: &[&str] = &[#(#names),*];
+
+        /// The vendor profile (`schemas/<vendor>/vendor.json`), as written.
+        pub const PROFILE_JSON: &str = include_str!(#profile_path);
+
+        /// Every schema file of the vendor: path below `schemas/`, and the JSON text.
+        pub const SCHEMA_FILES: &[(&str, &str)] = &[#(#schema_entries)*];
+
+        /// One event of a delivery. An event type the catalog does not know is not an error:
+        /// it arrives as `Unknown`, with its raw JSON.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Event {
+            #(#variants)*
+            /// An event type not in the catalog (or a body without one).
+            Unknown(crate::UnknownEvent),
+        }
+
+        /// A parsed request body: the events it carries.
+        pub type Delivery = crate::Delivery<Event>;
+
+        impl Event {
+            /// The event type as sent, or `None` for an unknown event without one.
+            pub fn event_type(&self) -> Option<&str> {
+                match self {
+                    #(#type_arms)*
+                    Event::Unknown(u) => u.event_type.as_deref(),
+                }
+            }
+
+            /// The event as JSON (for batches, one item of the array).
+            pub fn to_value(&self) -> Result<serde_json::Value, serde_json::Error> {
+                match self {
+                    #(#value_arms)*
+                    Event::Unknown(u) => Ok(u.raw.clone()),
+                }
+            }
+        }
+
+        impl crate::validate::Validate for Event {
+            fn validate_at(&self, at: &crate::validate::At<'_>, out: &mut Vec<crate::validate::Violation>) {
+                match self {
+                    #(#validate_arms)*
+                    Event::Unknown(u) => crate::dispatch::validate_unknown::<#unknown_ty>(u, at, out),
+                }
+            }
+        }
+
+        /// Parses and validates a request body: every event typed, every violation of the
+        /// catalog's schemas reported with its JSON pointer.
+        pub fn parse(body: &[u8]) -> Result<Delivery, crate::ParseError> {
+            parse_unvalidated(body)?.validated()
+        }
+
+        /// Parses a request body into typed events without the checks serde cannot make
+        /// (formats, patterns, enums, ranges): for callers that validate later or not at all.
+        pub fn parse_unvalidated(body: &[u8]) -> Result<Delivery, crate::ParseError> {
+            #parse_body
+        }
+
+        fn decode_event(bytes: &[u8], at: &str) -> Result<Event, crate::ParseError> {
+            let event_type = #event_type_of;
+            Ok(match event_type.as_deref() {
+                #(#decode_arms)*
+                _ => Event::Unknown(crate::dispatch::decode_unknown(bytes, event_type, at)?),
+            })
+        }
+    }
+}
+
+/// The `Event` variant names of a vendor.
+pub fn variant_name(event: &str) -> String {
+    type_name(event)
+}
+
+fn option_usize(n: Option<u64>) -> TokenStream {
+    match n {
+        Some(n) => {
+            let n = proc_macro2::Literal::usize_unsuffixed(n as usize);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    }
+}

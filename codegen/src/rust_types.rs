@@ -1,0 +1,312 @@
+//! Plans the Rust types of one vendor from the model: a struct per object schema, an untagged
+//! enum per union of scalar types, and a Rust type for every field. Emitting code from this
+//! plan is the last, dumbest step (see `emit_types`).
+
+use crate::model::{Catalog, FileId, JsonType, Schema, Vendor};
+use crate::naming::{field_name, type_name};
+use crate::problem::Problem;
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+/// Identifies a schema in the catalog: a file and the pointer inside it.
+pub type SchemaKey = (FileId, String);
+
+/// The Rust type of a value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Ty {
+    Str,
+    Int,
+    /// `serde_json::Number`: keeps integers and floats exactly as sent.
+    Num,
+    Bool,
+    /// Any JSON value (`serde_json::Value`), for schemas without a type.
+    Any,
+    /// An object with no declared properties (`serde_json::Map`).
+    Map,
+    List(Box<Ty>),
+    /// A value that may be null where no field's `Option` says so (array items).
+    Opt(Box<Ty>),
+    Struct(usize),
+    Union(usize),
+}
+
+/// How a field's presence and nullability map onto `Option`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Required, not nullable: `T`.
+    Required,
+    /// Required but may be null: `Option<T>`, the key must be there.
+    RequiredNullable,
+    /// May be absent: `Option<T>`.
+    Optional,
+    /// May be absent or null: `Option<Option<T>>`, so that absent and null round-trip.
+    OptionalNullable,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub rust_name: String,
+    pub json_name: String,
+    pub doc: Option<String>,
+    pub ty: Ty,
+    pub presence: Presence,
+    /// The schema of the value (refs followed), whose constraints the validator checks.
+    pub schema: SchemaKey,
+}
+
+#[derive(Debug, Clone)]
+pub struct StructDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub fields: Vec<Field>,
+    pub schema: SchemaKey,
+}
+
+/// An untagged enum over scalar types (`["string", "integer"]`).
+#[derive(Debug, Clone)]
+pub struct UnionDef {
+    pub name: String,
+    pub members: Vec<JsonType>,
+}
+
+#[derive(Debug, Default)]
+pub struct TypeSpace {
+    pub structs: Vec<StructDef>,
+    pub unions: Vec<UnionDef>,
+    by_schema: HashMap<SchemaKey, usize>,
+    names: BTreeSet<String>,
+}
+
+impl TypeSpace {
+    pub fn struct_for(&self, key: &SchemaKey) -> Option<&StructDef> {
+        self.by_schema.get(key).map(|&i| &self.structs[i])
+    }
+}
+
+/// Plans the types for every schema of one vendor. `roots` are the schemas that get a type of
+/// their own even when used nowhere else, with the name each gets.
+pub struct Planner<'a> {
+    catalog: &'a Catalog,
+    vendor: &'a Vendor,
+    pub space: TypeSpace,
+    pub problems: Vec<Problem>,
+}
+
+impl<'a> Planner<'a> {
+    pub fn new(catalog: &'a Catalog, vendor: &'a Vendor) -> Self {
+        Planner {
+            catalog,
+            vendor,
+            space: TypeSpace::default(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// The type of a schema that must be a struct, named `name` unless it already has a name.
+    pub fn plan_root(&mut self, file: FileId, pointer: &str, name: &str) -> Ty {
+        let Some(schema) = find(&self.catalog.file(file).root, pointer) else {
+            self.problems
+                .push(Problem::new(self.shown(file), pointer, "no schema here"));
+            return Ty::Any;
+        };
+        self.ty_of(file, schema, name)
+    }
+
+    fn shown(&self, file: FileId) -> std::path::PathBuf {
+        Path::new("schemas").join(&self.catalog.file(file).path)
+    }
+
+    /// Follows refs, returning the file and schema that carry the constraints.
+    fn deref(&self, mut file: FileId, mut schema: &'a Schema) -> (FileId, &'a Schema) {
+        while let Some(r) = &schema.reference {
+            file = r.file;
+            schema = self.catalog.resolve(r);
+        }
+        (file, schema)
+    }
+
+    /// The name a referenced schema suggests: the def's name, or the file's name.
+    fn suggested_name(&self, file: FileId, schema: &Schema, fallback: &str) -> String {
+        let path = &self.catalog.file(file).path;
+        let in_common = path.components().any(|c| c.as_os_str() == "common");
+        if let Some(def) = schema.pointer.strip_prefix("/$defs/") {
+            if in_common {
+                return type_name(def);
+            }
+            let stem = file_stem(path);
+            return type_name(&format!("{stem}_{def}"));
+        }
+        if schema.pointer.is_empty() {
+            let stem = file_stem(path);
+            return match stem.as_str() {
+                "envelope" => "Envelope".into(),
+                _ => type_name(&stem),
+            };
+        }
+        fallback.to_owned()
+    }
+
+    fn ty_of(&mut self, file: FileId, site: &'a Schema, name: &str) -> Ty {
+        let via_ref = site.reference.is_some();
+        let (file, schema) = self.deref(file, site);
+        let name = if via_ref {
+            self.suggested_name(file, schema, name)
+        } else {
+            name.to_owned()
+        };
+        let non_null: Vec<JsonType> = schema
+            .types
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|t| *t != JsonType::Null)
+            .collect();
+        match non_null.as_slice() {
+            [] => Ty::Any,
+            [JsonType::String] => Ty::Str,
+            [JsonType::Integer] => Ty::Int,
+            [JsonType::Number] => Ty::Num,
+            [JsonType::Boolean] => Ty::Bool,
+            [JsonType::Array] => {
+                let item = match schema.items.as_deref() {
+                    Some(items) => {
+                        let item = self.ty_of(file, items, &format!("{name}Item"));
+                        let nullable = self.deref(file, items).1.is_nullable();
+                        if nullable && item != Ty::Any {
+                            Ty::Opt(Box::new(item))
+                        } else {
+                            item
+                        }
+                    }
+                    None => Ty::Any,
+                };
+                Ty::List(Box::new(item))
+            }
+            [JsonType::Object] if schema.properties.is_empty() => Ty::Map,
+            [JsonType::Object] => Ty::Struct(self.plan_struct(file, schema, &name)),
+            many if many
+                .iter()
+                .all(|t| !matches!(t, JsonType::Object | JsonType::Array)) =>
+            {
+                Ty::Union(self.plan_union(many))
+            }
+            _ => {
+                self.problems.push(Problem::new(
+                    self.shown(file),
+                    format!("{}/type", schema.pointer),
+                    "a union of an object or array with other types is not supported by the code generator",
+                ));
+                Ty::Any
+            }
+        }
+    }
+
+    fn plan_union(&mut self, members: &[JsonType]) -> usize {
+        let mut sorted = members.to_vec();
+        sorted.sort();
+        if let Some(i) = self.space.unions.iter().position(|u| u.members == sorted) {
+            return i;
+        }
+        let name = sorted
+            .iter()
+            .map(|t| type_name(t.name()))
+            .collect::<Vec<_>>()
+            .join("Or");
+        self.space.names.insert(name.clone());
+        self.space.unions.push(UnionDef {
+            name,
+            members: sorted,
+        });
+        self.space.unions.len() - 1
+    }
+
+    fn unique_name(&mut self, wanted: &str) -> String {
+        let mut name = wanted.to_owned();
+        let mut n = 2;
+        while self.space.names.contains(&name) {
+            name = format!("{wanted}{n}");
+            n += 1;
+        }
+        self.space.names.insert(name.clone());
+        name
+    }
+
+    fn plan_struct(&mut self, file: FileId, schema: &'a Schema, name: &str) -> usize {
+        let key = (file, schema.pointer.clone());
+        if let Some(&i) = self.space.by_schema.get(&key) {
+            return i;
+        }
+        let name = self.unique_name(name);
+        let index = self.space.structs.len();
+        self.space.structs.push(StructDef {
+            name: name.clone(),
+            doc: schema.description.clone().or_else(|| schema.title.clone()),
+            fields: Vec::new(),
+            schema: key.clone(),
+        });
+        self.space.by_schema.insert(key, index);
+        let mut fields: Vec<Field> = Vec::new();
+        for property in &schema.properties {
+            let (value_file, value) = self.deref(file, &property.schema);
+            let ty = self.ty_of(
+                file,
+                &property.schema,
+                &format!("{name}{}", type_name(&property.name)),
+            );
+            let mut rust_name = field_name(&property.name);
+            while fields.iter().any(|f| f.rust_name == rust_name) {
+                rust_name.push('_');
+            }
+            let nullable = value.is_nullable();
+            fields.push(Field {
+                rust_name,
+                json_name: property.name.clone(),
+                doc: property
+                    .schema
+                    .description
+                    .clone()
+                    .or_else(|| value.description.clone()),
+                ty,
+                presence: match (property.required, nullable) {
+                    (true, false) => Presence::Required,
+                    (true, true) => Presence::RequiredNullable,
+                    (false, false) => Presence::Optional,
+                    (false, true) => Presence::OptionalNullable,
+                },
+                schema: (value_file, value.pointer.clone()),
+            });
+        }
+        self.space.structs[index].fields = fields;
+        index
+    }
+
+    pub fn vendor(&self) -> &Vendor {
+        self.vendor
+    }
+}
+
+fn file_stem(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name.trim_end_matches(".schema.json").to_owned()
+}
+
+/// The schema at a pointer made of `properties`, `items` and `$defs` steps (no refs followed).
+pub fn find<'s>(root: &'s Schema, pointer: &str) -> Option<&'s Schema> {
+    let mut here = root;
+    let mut tokens = pointer.split('/').skip(1);
+    while let Some(token) = tokens.next() {
+        here = match token {
+            "properties" => &here.property(tokens.next()?)?.schema,
+            "items" => here.items.as_deref()?,
+            "$defs" => {
+                let name = tokens.next()?;
+                &here.defs.iter().find(|(n, _)| n == name)?.1
+            }
+            _ => return None,
+        };
+    }
+    Some(here)
+}

@@ -1,0 +1,254 @@
+//! What the generated `parse` functions share: finding the event type without a full parse,
+//! splitting batches, decoding with error pointers, and unknown events.
+
+use crate::validate::{At, Validate, Violation};
+use serde::Deserialize;
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::fmt;
+
+/// Why a request body could not be taken as a delivery of the vendor.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ParseError {
+    /// Not JSON at all (or not UTF-8).
+    #[error("not JSON: {message}")]
+    NotJson { message: String },
+    /// JSON, but not of the shape the schema requires (a missing field, a wrong type).
+    #[error("{}: {message}", display_pointer(pointer))]
+    Shape { pointer: String, message: String },
+    /// Well-formed, but breaking the schema's other rules; every violation is listed.
+    #[error("{} violation(s), the first: {}", .0.len(), .0.first().map(ToString::to_string).unwrap_or_default())]
+    Invalid(Vec<Violation>),
+}
+
+fn display_pointer(pointer: &str) -> &str {
+    if pointer.is_empty() { "/" } else { pointer }
+}
+
+/// The events of one request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery<E> {
+    pub events: Vec<E>,
+    /// Where the events sit in the body for batch vendors (`/payload`), else `None`.
+    pub events_pointer: Option<&'static str>,
+    /// Violations of the batch envelope itself (too few or too many events).
+    pub envelope_violations: Vec<Violation>,
+}
+
+impl<E: Validate> Delivery<E> {
+    /// Every violation of every event, with pointers into the whole body.
+    pub fn violations(&self) -> Vec<Violation> {
+        let mut out = self.envelope_violations.clone();
+        for (i, event) in self.events.iter().enumerate() {
+            match self.events_pointer {
+                Some(prefix) => {
+                    let prefix = format!("{prefix}/{i}");
+                    event.validate_at(&At::Root(&prefix), &mut out);
+                }
+                None => event.validate_at(&At::Root(""), &mut out),
+            }
+        }
+        out
+    }
+
+    /// The delivery if it has no violations.
+    pub fn validated(self) -> Result<Self, ParseError> {
+        let violations = self.violations();
+        if violations.is_empty() {
+            Ok(self)
+        } else {
+            Err(ParseError::Invalid(violations))
+        }
+    }
+}
+
+/// An event whose type the catalog does not know (or that names none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnknownEvent {
+    pub event_type: Option<String>,
+    pub raw: serde_json::Value,
+}
+
+/// Decodes `bytes` as `T`; on failure the error names the JSON pointer (prefixed by `at`).
+pub fn decode<T: DeserializeOwned>(bytes: &[u8], at: &str) -> Result<T, ParseError> {
+    serde_json::from_slice(bytes).map_err(|_| locate_error::<T>(bytes, at))
+}
+
+/// Re-reads a body that failed to decode, this time tracking the path, which costs time
+/// only on the error path.
+fn locate_error<T: DeserializeOwned>(bytes: &[u8], at: &str) -> ParseError {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(_) => ParseError::Shape {
+            pointer: at.to_owned(),
+            message: "could not be decoded".into(),
+        },
+        Err(e) => {
+            let inner = e.inner();
+            if inner.is_syntax() || inner.is_eof() || inner.is_io() {
+                return ParseError::NotJson {
+                    message: inner.to_string(),
+                };
+            }
+            let mut pointer = at.to_owned();
+            for segment in e.path().iter() {
+                use serde_path_to_error::Segment;
+                match segment {
+                    Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+                    Segment::Map { key } | Segment::Enum { variant: key } => {
+                        pointer.push('/');
+                        pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    }
+                    Segment::Unknown => {}
+                }
+            }
+            let message = strip_position(&inner.to_string());
+            ParseError::Shape { pointer, message }
+        }
+    }
+}
+
+/// serde_json appends " at line L column C"; the pointer says where, better.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// The string at a path of object keys, found by skipping everything else: the event type,
+/// read before the body is decoded into the type it names. `None` when absent or not a string.
+pub fn event_type_at<'a>(
+    bytes: &'a [u8],
+    keys: &[&str],
+    at: &str,
+) -> Result<Option<Cow<'a, str>>, ParseError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    match (PathSeed { keys }).deserialize(&mut de) {
+        Ok(found) => Ok(found),
+        Err(e) if e.is_data() => Err(ParseError::Shape {
+            pointer: at.to_owned(),
+            message: strip_position(&e.to_string()),
+        }),
+        Err(e) => Err(ParseError::NotJson {
+            message: e.to_string(),
+        }),
+    }
+}
+
+struct PathSeed<'k> {
+    keys: &'k [&'k str],
+}
+
+impl<'de> DeserializeSeed<'de> for PathSeed<'_> {
+    type Value = Option<Cow<'de, str>>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        match self.keys.split_first() {
+            None => Ok(Option::<Cow<'de, str>>::deserialize(d).ok().flatten()),
+            Some(_) => d.deserialize_any(self),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for PathSeed<'_> {
+    type Value = Option<Cow<'de, str>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let Some((first, rest)) = self.keys.split_first() else {
+            return Ok(None);
+        };
+        let mut found = None;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if key == *first && found.is_none() {
+                found = map.next_value_seed(PathSeed { keys: rest })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+
+    // Anything but an object has no event type in it; the schema check reports the shape.
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+}
+
+/// The items of a batch, each as the raw JSON text it was sent as.
+pub fn batch_items<'a>(body: &'a [u8], keys: &[&str]) -> Result<Vec<&'a RawValue>, ParseError> {
+    let mut raw: &'a RawValue = serde_json::from_slice(body).map_err(|e| ParseError::NotJson {
+        message: e.to_string(),
+    })?;
+    let mut pointer = String::new();
+    for key in keys {
+        let object: std::collections::HashMap<Cow<'a, str>, &'a RawValue> =
+            serde_json::from_str(raw.get()).map_err(|_| ParseError::Shape {
+                pointer: pointer.clone(),
+                message: "expected an object".into(),
+            })?;
+        pointer.push('/');
+        pointer.push_str(key);
+        raw = *object.get(*key).ok_or_else(|| ParseError::Shape {
+            pointer: display_pointer(&pointer[..pointer.len() - key.len() - 1]).to_owned(),
+            message: format!("missing field `{key}`"),
+        })?;
+    }
+    serde_json::from_str(raw.get()).map_err(|_| ParseError::Shape {
+        pointer,
+        message: "expected an array of events".into(),
+    })
+}
+
+/// An event the catalog does not know: kept raw, after checking it is valid JSON.
+pub fn decode_unknown(
+    bytes: &[u8],
+    event_type: Option<Cow<'_, str>>,
+    at: &str,
+) -> Result<UnknownEvent, ParseError> {
+    let raw: serde_json::Value = decode(bytes, at)?;
+    Ok(UnknownEvent {
+        event_type: event_type.map(Cow::into_owned),
+        raw,
+    })
+}
+
+/// Validates an unknown event against the vendor's envelope (the shape every event shares).
+pub fn validate_unknown<T: DeserializeOwned + Validate>(
+    event: &UnknownEvent,
+    at: &At<'_>,
+    out: &mut Vec<Violation>,
+) {
+    match T::deserialize(&event.raw) {
+        Ok(envelope) => envelope.validate_at(at, out),
+        Err(e) => out.push(Violation {
+            pointer: at.pointer(),
+            keyword: "type",
+            message: e.to_string(),
+        }),
+    }
+}

@@ -1,0 +1,21 @@
+//! hookcert-events: typed CRM webhook events, compiled validators, dispatch and signature
+//! verification for SPOTIO, Breakcold, ClinchPad, Zoho SalesIQ and Tomba, generated from the
+//! catalog in `schemas/` by `cargo xtask generate`.
+//!
+//! ```
+//! let body = br#"{"data":{"email":"","company":"","first_name":"","last_name":"","phone":"","website":"","position":"","twitter":"","linkedin":"","notes":"","score":0}}"#;
+//! let delivery = hookcert_events::tomba::parse(body).expect("a valid save_lead");
+//! assert_eq!(delivery.events[0].event_type(), Some("save_lead"));
+//! ```
+
+pub mod dispatch;
+pub mod formats;
+pub mod serde_helpers;
+pub mod validate;
+// Formatted by prettyplease when generated; rustfmt would make every generation look like drift.
+#[rustfmt::skip]
+pub mod vendors;
+
+pub use dispatch::{Delivery, ParseError, UnknownEvent};
+pub use validate::{Validate, Violation};
+pub use vendors::*;

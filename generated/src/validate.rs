@@ -1,0 +1,304 @@
+//! What the generated validators report and the small checks they call. Every violation
+//! carries the JSON pointer of the offending value; the path is built only when a check fails.
+
+use crate::formats::Format;
+use std::fmt;
+use std::sync::OnceLock;
+
+/// One way a value breaks the catalog's schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// JSON pointer into the request body ("" for the body itself).
+    pub pointer: String,
+    /// The JSON Schema keyword that failed (`pattern`, `format`, `enum`, …).
+    pub keyword: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
+        write!(f, "{at}: {}", self.message)
+    }
+}
+
+/// Where a value sits in the body: a chain of borrowed steps, turned into a JSON pointer only
+/// when a check fails, so that valid input costs no allocation.
+#[derive(Debug, Clone, Copy)]
+pub enum At<'a> {
+    /// The root, or a prefix already written out (a batch item: `/payload/3`).
+    Root(&'a str),
+    Key(&'a At<'a>, &'a str),
+    Index(&'a At<'a>, usize),
+}
+
+impl<'a> At<'a> {
+    pub fn key(&'a self, key: &'a str) -> At<'a> {
+        At::Key(self, key)
+    }
+
+    pub fn index(&'a self, index: usize) -> At<'a> {
+        At::Index(self, index)
+    }
+
+    pub fn pointer(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            At::Root(prefix) => out.push_str(prefix),
+            At::Key(parent, key) => {
+                parent.write(out);
+                out.push('/');
+                out.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            At::Index(parent, i) => {
+                parent.write(out);
+                out.push('/');
+                out.push_str(&i.to_string());
+            }
+        }
+    }
+}
+
+/// Implemented by every generated type: checks what serde cannot.
+pub trait Validate {
+    fn validate_at(&self, at: &At<'_>, out: &mut Vec<Violation>);
+
+    /// Every violation, with pointers from the root of this value.
+    fn validate(&self) -> Vec<Violation> {
+        let mut out = Vec::new();
+        self.validate_at(&At::Root(""), &mut out);
+        out
+    }
+}
+
+fn push(out: &mut Vec<Violation>, at: &At<'_>, keyword: &'static str, message: String) {
+    out.push(Violation {
+        pointer: at.pointer(),
+        keyword,
+        message,
+    });
+}
+
+/// A regex from the catalog, compiled on first use. Patterns are checked to compile by
+/// `cargo xtask check` before any code is generated from them.
+pub struct Pattern {
+    source: &'static str,
+    compiled: OnceLock<Option<regex::Regex>>,
+}
+
+impl Pattern {
+    pub const fn new(source: &'static str) -> Self {
+        Pattern {
+            source,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+
+    /// `None` when the pattern does not compile, which `cargo xtask check` rules out.
+    pub fn is_match(&self, s: &str) -> Option<bool> {
+        self.compiled
+            .get_or_init(|| regex::Regex::new(self.source).ok())
+            .as_ref()
+            .map(|re| re.is_match(s))
+    }
+}
+
+pub fn str_const(v: &str, expected: &str, at: &At<'_>, out: &mut Vec<Violation>) {
+    if v != expected {
+        push(out, at, "const", format!("{v:?} is not {expected:?}"));
+    }
+}
+
+pub fn str_enum(v: &str, allowed: &[&str], at: &At<'_>, out: &mut Vec<Violation>) {
+    if !allowed.contains(&v) {
+        push(out, at, "enum", format!("{v:?} is not one of {allowed:?}"));
+    }
+}
+
+pub fn str_pattern(v: &str, pattern: &Pattern, at: &At<'_>, out: &mut Vec<Violation>) {
+    match pattern.is_match(v) {
+        Some(true) => {}
+        Some(false) => push(
+            out,
+            at,
+            "pattern",
+            format!("{v:?} does not match {:?}", pattern.source()),
+        ),
+        None => push(
+            out,
+            at,
+            "pattern",
+            format!(
+                "the catalog's pattern {:?} does not compile",
+                pattern.source()
+            ),
+        ),
+    }
+}
+
+pub fn str_format(v: &str, format: Format, at: &At<'_>, out: &mut Vec<Violation>) {
+    if !format.is_valid(v) {
+        push(
+            out,
+            at,
+            "format",
+            format!("{v:?} is not a valid {}", format.name()),
+        );
+    }
+}
+
+pub fn str_length(
+    v: &str,
+    min: Option<usize>,
+    max: Option<usize>,
+    at: &At<'_>,
+    out: &mut Vec<Violation>,
+) {
+    let len = v.chars().count();
+    if min.is_some_and(|m| len < m) {
+        push(
+            out,
+            at,
+            "minLength",
+            format!("{v:?} is shorter than {} characters", min.unwrap_or(0)),
+        );
+    }
+    if max.is_some_and(|m| len > m) {
+        push(
+            out,
+            at,
+            "maxLength",
+            format!("{v:?} is longer than {} characters", max.unwrap_or(0)),
+        );
+    }
+}
+
+/// Which numeric bound a check is about.
+#[derive(Debug, Clone, Copy)]
+pub enum Bound {
+    Minimum,
+    Maximum,
+    ExclusiveMinimum,
+    ExclusiveMaximum,
+}
+
+pub fn number_bound(v: f64, bound: Bound, limit: f64, at: &At<'_>, out: &mut Vec<Violation>) {
+    let (ok, keyword, words) = match bound {
+        Bound::Minimum => (v >= limit, "minimum", "less than the minimum of"),
+        Bound::Maximum => (v <= limit, "maximum", "greater than the maximum of"),
+        Bound::ExclusiveMinimum => (v > limit, "exclusiveMinimum", "less than or equal to"),
+        Bound::ExclusiveMaximum => (v < limit, "exclusiveMaximum", "greater than or equal to"),
+    };
+    if !ok {
+        push(out, at, keyword, format!("{v} is {words} {limit}"));
+    }
+}
+
+pub fn item_count(
+    len: usize,
+    min: Option<usize>,
+    max: Option<usize>,
+    at: &At<'_>,
+    out: &mut Vec<Violation>,
+) {
+    if min.is_some_and(|m| len < m) {
+        push(
+            out,
+            at,
+            "minItems",
+            format!("{len} items, fewer than {}", min.unwrap_or(0)),
+        );
+    }
+    if max.is_some_and(|m| len > m) {
+        push(
+            out,
+            at,
+            "maxItems",
+            format!("{len} items, more than {}", max.unwrap_or(0)),
+        );
+    }
+}
+
+pub fn value_const(
+    v: &serde_json::Value,
+    expected: &serde_json::Value,
+    at: &At<'_>,
+    out: &mut Vec<Violation>,
+) {
+    if !json_equal(v, expected) {
+        push(out, at, "const", format!("{v} is not {expected}"));
+    }
+}
+
+pub fn value_enum(
+    v: &serde_json::Value,
+    allowed: &[serde_json::Value],
+    at: &At<'_>,
+    out: &mut Vec<Violation>,
+) {
+    if !allowed.iter().any(|a| json_equal(v, a)) {
+        push(
+            out,
+            at,
+            "enum",
+            format!("{v} is not one of the allowed values"),
+        );
+    }
+}
+
+/// JSON Schema equality: numbers compare by value (1 equals 1.0).
+fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    match (a, b) {
+        (serde_json::Value::Number(x), serde_json::Value::Number(y)) => x.as_f64() == y.as_f64(),
+        _ => a == b,
+    }
+}
+
+pub fn value_type(v: &serde_json::Value, types: &[&str], at: &At<'_>, out: &mut Vec<Violation>) {
+    use serde_json::Value;
+    let fits = |t: &str| match t {
+        "null" => v.is_null(),
+        "boolean" => v.is_boolean(),
+        "string" => v.is_string(),
+        "number" => v.is_number(),
+        "integer" => {
+            v.as_i64().is_some()
+                || v.as_u64().is_some()
+                || v.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
+        "array" => v.is_array(),
+        "object" => matches!(v, Value::Object(_)),
+        _ => false,
+    };
+    if !types.iter().any(|t| fits(t)) {
+        push(
+            out,
+            at,
+            "type",
+            format!("{v} is not of type {}", types.join(" or ")),
+        );
+    }
+}
+
+/// A schema that no value of this Rust type can satisfy (a `const` of another JSON type).
+pub fn never(at: &At<'_>, keyword: &'static str, out: &mut Vec<Violation>) {
+    push(
+        out,
+        at,
+        keyword,
+        "no value of this type is allowed here".to_owned(),
+    );
+}

@@ -1,0 +1,49 @@
+//! `cargo xtask validate`: verdicts on request bodies from the reference validator.
+
+use anyhow::{Context, Result, anyhow};
+use hookcert_codegen::reference_validator::{ReferenceValidator, Violation};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// `cargo xtask validate`: a verdict line per file.
+pub fn run(schemas: &Path, vendor_id: &str, files: &[PathBuf]) -> Result<ExitCode> {
+    let catalog = hookcert_codegen::load(schemas).map_err(|p| {
+        for problem in &p.0 {
+            eprintln!("{problem}");
+        }
+        anyhow!("the catalog in {} does not load", schemas.display())
+    })?;
+    let vendor = catalog
+        .vendor(vendor_id)
+        .ok_or_else(|| anyhow!("--vendor: unknown vendor \"{vendor_id}\""))?;
+    let validator = ReferenceValidator::new(&catalog)?;
+    for file in files {
+        let bytes =
+            std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?;
+        let found = match serde_json::from_slice::<Value>(&bytes) {
+            Ok(body) => validator.validate(vendor, &body, None),
+            Err(e) => vec![Violation {
+                pointer: String::new(),
+                message: format!("not JSON: {e}"),
+            }],
+        };
+        println!(
+            "{}\t{}",
+            if found.is_empty() { "valid" } else { "invalid" },
+            file.display()
+        );
+        for v in found {
+            println!(
+                "\t{} {}",
+                if v.pointer.is_empty() {
+                    "/"
+                } else {
+                    &v.pointer
+                },
+                v.message
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
