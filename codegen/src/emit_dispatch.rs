@@ -67,16 +67,55 @@ pub fn emit(
         let variant = ident(&e.variant);
         quote!(Event::#variant(e) => serde_json::to_value(e.as_ref()),)
     });
+    let schema_arms = plan.events.iter().map(|e| {
+        let name = &e.name;
+        let ty = rust_ty(space, &e.ty);
+        quote!(#name => schemars::schema_for!(#ty),)
+    });
     let decode_arms = plan.events.iter().map(|e| {
         let variant = ident(&e.variant);
         let name = &e.name;
         quote!(Some(#name) => Event::#variant(Box::new(crate::dispatch::decode(bytes, at)?)),)
     });
+    let dispatch_arms = plan.events.iter().map(|e| {
+        let variant = ident(&e.variant);
+        let name = &e.name;
+        let ty = rust_ty(space, &e.ty);
+        quote!(Some(#name) => Event::#variant(Box::new(<#ty as serde::Deserialize>::deserialize(d)?)),)
+    });
+    let fixed_type = match &profile.envelope.fixed_type {
+        Some(fixed) => quote!(let event_type = event_type.or(Some(#fixed));),
+        None => quote!(),
+    };
     let unknown_ty = rust_ty(space, &plan.unknown_ty);
     let type_keys = pointer_keys(profile.envelope.type_pointer.as_deref().unwrap_or(""));
     let event_type_of = match &profile.envelope.fixed_type {
         Some(fixed) => quote!(Some(std::borrow::Cow::Borrowed(#fixed))),
         None => quote!(crate::dispatch::event_type_at(bytes, &[#(#type_keys),*], at)?),
+    };
+    let one_pass = match (profile.envelope.kind, &profile.envelope.events_pointer) {
+        (EnvelopeKind::Batch, Some(events_pointer)) => {
+            match pointer_keys(events_pointer).as_slice() {
+                [key] => {
+                    let (min, max) = plan.batch_bounds;
+                    let min = option_usize(min);
+                    let max = option_usize(max);
+                    quote! {
+                        if let Ok(events) = crate::single_pass::decode_batch::<Dispatcher>(body, #key, &[#(#type_keys),*]) {
+                            let mut envelope_violations = Vec::new();
+                            crate::validate::item_count(events.len(), #min, #max, &crate::validate::At::Root(#events_pointer), &mut envelope_violations);
+                            return Ok(crate::Delivery { events, events_pointer: Some(#events_pointer), envelope_violations });
+                        }
+                    }
+                }
+                _ => quote!(),
+            }
+        }
+        _ => quote! {
+            if let Ok(event) = crate::single_pass::decode_single::<Dispatcher>(body, &[#(#type_keys),*]) {
+                return Ok(crate::Delivery { events: vec![event], events_pointer: None, envelope_violations: Vec::new() });
+            }
+        },
     };
     let parse_body = match (profile.envelope.kind, &profile.envelope.events_pointer) {
         (EnvelopeKind::Batch, Some(events_pointer)) => {
@@ -164,6 +203,15 @@ pub fn emit(
             }
         }
 
+        /// The JSON Schema of an event's Rust type, derived by schemars (for batches, of one
+        /// item): what the generated types accept, to compare with the catalog's schema.
+        pub fn derived_json_schema(event_type: &str) -> Option<schemars::Schema> {
+            Some(match event_type {
+                #(#schema_arms)*
+                _ => return None,
+            })
+        }
+
         /// Parses and validates a request body: every event typed, every violation of the
         /// catalog's schemas reported with its JSON pointer.
         pub fn parse(body: &[u8]) -> Result<Delivery, crate::ParseError> {
@@ -173,7 +221,32 @@ pub fn emit(
         /// Parses a request body into typed events without the checks serde cannot make
         /// (formats, patterns, enums, ranges): for callers that validate later or not at all.
         pub fn parse_unvalidated(body: &[u8]) -> Result<Delivery, crate::ParseError> {
+            #one_pass
+            parse_located(body)
+        }
+
+        /// The slow way, taken only when the one-pass decoder fails: each step on its own,
+        /// so that the error names the JSON pointer where the body went wrong.
+        fn parse_located(body: &[u8]) -> Result<Delivery, crate::ParseError> {
             #parse_body
+        }
+
+        /// Decodes one event of a known type in the one-pass decoder.
+        struct Dispatcher;
+
+        impl crate::single_pass::Dispatch for Dispatcher {
+            type Event = Event;
+
+            fn decode<'de, D: serde::Deserializer<'de>>(event_type: Option<&str>, d: D) -> Result<Event, D::Error> {
+                #fixed_type
+                Ok(match event_type {
+                    #(#dispatch_arms)*
+                    _ => Event::Unknown(crate::UnknownEvent {
+                        event_type: event_type.map(str::to_owned),
+                        raw: <serde_json::Value as serde::Deserialize>::deserialize(d)?,
+                    }),
+                })
+            }
         }
 
         fn decode_event(bytes: &[u8], at: &str) -> Result<Event, crate::ParseError> {

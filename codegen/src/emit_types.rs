@@ -53,7 +53,7 @@ pub fn emit_struct(space: &TypeSpace, def: &StructDef) -> TokenStream {
     let fields = def.fields.iter().map(|f| emit_field(space, f));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
         pub struct #name {
             #(#fields)*
         }
@@ -128,7 +128,7 @@ pub fn emit_union(def: &UnionDef) -> TokenStream {
     );
     quote! {
         #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
         #[serde(untagged)]
         pub enum #name {
             #(#variants)*

@@ -32,8 +32,20 @@ impl Patterns {
     pub fn emit(&self) -> TokenStream {
         let statics = self.sources.iter().enumerate().map(|(i, source)| {
             let name = ident(&format!("PATTERN_{i}"));
-            quote! {
-                static #name: crate::validate::Pattern = crate::validate::Pattern::new(#source);
+            match crate::pattern_code::compile(source) {
+                Some(body) => {
+                    let matcher = ident(&format!("pattern_{i}"));
+                    quote! {
+                        static #name: crate::validate::Pattern = crate::validate::Pattern::compiled(#source, #matcher);
+
+                        fn #matcher(s: &str) -> bool {
+                            #body
+                        }
+                    }
+                }
+                None => quote! {
+                    static #name: crate::validate::Pattern = crate::validate::Pattern::regex(#source);
+                },
             }
         });
         quote!(#(#statics)*)
@@ -181,7 +193,11 @@ impl<'a> ValidatorEmitter<'a> {
                     ),
                 };
                 any_checks |= !checks.is_empty();
-                quote!(#name::#variant(x) => { let _ = x; #checks })
+                if checks.is_empty() {
+                    quote!(#name::#variant(_) => {})
+                } else {
+                    quote!(#name::#variant(x) => { #checks })
+                }
             })
             .collect();
         if !any_checks {

@@ -118,6 +118,15 @@ fn mod_file(catalog: &Catalog) -> Result<GeneratedFile, syn::Error> {
             })
         }
 
+        /// The schemars-derived JSON Schema of an event type's Rust type; `None` for an unknown
+        /// vendor or event type.
+        pub fn derived_json_schema(vendor: &str, event_type: &str) -> Option<schemars::Schema> {
+            match vendor {
+                #(#vendor_ids => #modules_again::derived_json_schema(event_type),)*
+                _ => None,
+            }
+        }
+
         impl AnyDelivery {
             /// Each event's type (if it names one) and its JSON (for batches, the item).
             pub fn events(&self) -> Vec<(Option<&str>, Result<serde_json::Value, serde_json::Error>)> {
@@ -288,6 +297,8 @@ fn emit_module(
     );
     quote! {
         #![doc = #doc]
+        use schemars::JsonSchema;
+        use serde::{Deserialize, Serialize};
         #dispatch
         #(#structs)*
         #(#unions)*

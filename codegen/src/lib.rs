@@ -19,5 +19,6 @@ pub mod emit_validators;
 pub mod generate;
 pub mod instance_strategy;
 pub mod naming;
+pub mod pattern_code;
 pub mod reference_validator;
 pub mod rust_types;

@@ -130,10 +130,12 @@ impl<'a> Planner<'a> {
         let path = &self.catalog.file(file).path;
         let in_common = path.components().any(|c| c.as_os_str() == "common");
         if let Some(def) = schema.pointer.strip_prefix("/$defs/") {
-            if in_common {
+            let stem = file_stem(path);
+            // A def names a part of its file's object (`lead.schema.json#/$defs/deleted` is a
+            // deleted lead), except in the grab-bag `types` file.
+            if (in_common && stem == "types") || def.starts_with(&stem) {
                 return type_name(def);
             }
-            let stem = file_stem(path);
             return type_name(&format!("{stem}_{def}"));
         }
         if schema.pointer.is_empty() {
@@ -236,7 +238,18 @@ impl<'a> Planner<'a> {
         if let Some(&i) = self.space.by_schema.get(&key) {
             return i;
         }
-        let name = self.unique_name(name);
+        let name = if self.space.names.contains(name) {
+            // A second `deleted` def in another common file: `LeadDeleted` reads better than
+            // `Deleted2`.
+            let stem = type_name(&file_stem(&self.catalog.file(file).path));
+            if name.starts_with(&stem) {
+                self.unique_name(name)
+            } else {
+                self.unique_name(&format!("{stem}{name}"))
+            }
+        } else {
+            self.unique_name(name)
+        };
         let index = self.space.structs.len();
         self.space.structs.push(StructDef {
             name: name.clone(),

@@ -42,10 +42,7 @@ impl<E: Validate> Delivery<E> {
         let mut out = self.envelope_violations.clone();
         for (i, event) in self.events.iter().enumerate() {
             match self.events_pointer {
-                Some(prefix) => {
-                    let prefix = format!("{prefix}/{i}");
-                    event.validate_at(&At::Root(&prefix), &mut out);
-                }
+                Some(prefix) => event.validate_at(&At::Index(&At::Root(prefix), i), &mut out),
                 None => event.validate_at(&At::Root(""), &mut out),
             }
         }

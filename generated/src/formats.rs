@@ -125,6 +125,27 @@ pub fn is_uuid(s: &str) -> bool {
 
 /// An RFC 5321 mailbox with a host name or an address literal as its domain.
 pub fn is_email(s: &str) -> bool {
+    plain_email(s) || full_email(s)
+}
+
+/// The everyday form, `dot-atom@host.name` with ASCII letters, digits and `._%+-`, checked
+/// without the full parser; anything else goes to the full RFC 5321 check.
+fn plain_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    let atom = |b: &u8| b.is_ascii_alphanumeric() || b"_%+-".contains(b);
+    !local.is_empty()
+        && local.len() <= 64
+        && local
+            .split('.')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| atom(&b)))
+        && domain.contains('.')
+        && is_hostname(domain)
+        && !domain.ends_with('.')
+}
+
+fn full_email(s: &str) -> bool {
     let Ok(parsed) = s.parse::<email_address::EmailAddress>() else {
         return false;
     };

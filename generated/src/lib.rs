@@ -11,6 +11,7 @@
 pub mod dispatch;
 pub mod formats;
 pub mod serde_helpers;
+pub mod single_pass;
 pub mod validate;
 // Formatted by prettyplease when generated; rustfmt would make every generation look like drift.
 #[rustfmt::skip]

@@ -88,18 +88,33 @@ fn push(out: &mut Vec<Violation>, at: &At<'_>, keyword: &'static str, message: S
     });
 }
 
-/// A regex from the catalog, compiled on first use. Patterns are checked to compile by
-/// `cargo xtask check` before any code is generated from them.
+/// A `pattern` from the catalog: a matcher compiled into Rust by `cargo xtask generate` where
+/// the regex allows it (linear, no engine), else a regex compiled on first use. Patterns are
+/// checked to compile by `cargo xtask check` before any code is generated from them.
 pub struct Pattern {
     source: &'static str,
-    compiled: OnceLock<Option<regex::Regex>>,
+    matcher: Matcher,
+}
+
+enum Matcher {
+    Compiled(fn(&str) -> bool),
+    Regex(OnceLock<Option<regex::Regex>>),
 }
 
 impl Pattern {
-    pub const fn new(source: &'static str) -> Self {
+    /// A pattern matched by generated code.
+    pub const fn compiled(source: &'static str, matcher: fn(&str) -> bool) -> Self {
         Pattern {
             source,
-            compiled: OnceLock::new(),
+            matcher: Matcher::Compiled(matcher),
+        }
+    }
+
+    /// A pattern matched by the `regex` crate.
+    pub const fn regex(source: &'static str) -> Self {
+        Pattern {
+            source,
+            matcher: Matcher::Regex(OnceLock::new()),
         }
     }
 
@@ -107,13 +122,120 @@ impl Pattern {
         self.source
     }
 
-    /// `None` when the pattern does not compile, which `cargo xtask check` rules out.
+    /// `None` when a regex pattern does not compile, which `cargo xtask check` rules out.
     pub fn is_match(&self, s: &str) -> Option<bool> {
-        self.compiled
-            .get_or_init(|| regex::Regex::new(self.source).ok())
-            .as_ref()
-            .map(|re| re.is_match(s))
+        match &self.matcher {
+            Matcher::Compiled(matches) => Some(matches(s)),
+            Matcher::Regex(compiled) => compiled
+                .get_or_init(|| regex::Regex::new(self.source).ok())
+                .as_ref()
+                .map(|re| re.is_match(s)),
+        }
     }
+}
+
+/// Reads a string left to right for the generated pattern matchers.
+pub struct Cursor<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Cursor<'a> {
+    pub fn new(s: &'a str) -> Self {
+        Cursor { rest: s }
+    }
+
+    #[inline]
+    fn peek(&self) -> Option<char> {
+        let b = *self.rest.as_bytes().first()?;
+        if b.is_ascii() {
+            Some(b as char)
+        } else {
+            self.rest.chars().next()
+        }
+    }
+
+    /// True when the next byte is an ASCII character that `test` accepts.
+    #[inline]
+    pub fn peek_byte(&self, test: impl Fn(u8) -> bool) -> bool {
+        self.rest
+            .as_bytes()
+            .first()
+            .is_some_and(|&b| b.is_ascii() && test(b))
+    }
+
+    /// Consumes the ASCII character `byte` if it is next.
+    #[inline]
+    pub fn eat(&mut self, byte: u8) -> bool {
+        if self.rest.as_bytes().first() == Some(&byte) {
+            self.rest = &self.rest[1..];
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Like `chars`, for a set of ASCII characters given as a byte test.
+    #[inline]
+    pub fn bytes(&mut self, test: impl Fn(u8) -> bool, min: u32, max: Option<u32>) -> bool {
+        let limit = max.map_or(usize::MAX, |m| m as usize);
+        let n = self
+            .rest
+            .bytes()
+            .take(limit)
+            .take_while(|&b| b.is_ascii() && test(b))
+            .count();
+        self.rest = &self.rest[n..];
+        n >= min as usize
+    }
+
+    /// True when the next character is in `set`.
+    #[inline]
+    pub fn peek_in(&self, set: &[(char, char)]) -> bool {
+        self.peek().is_some_and(|c| in_set(c, set))
+    }
+
+    /// Consumes as many characters of `set` as there are, up to `max`; true when at least
+    /// `min` were there.
+    pub fn chars(&mut self, set: &[(char, char)], min: u32, max: Option<u32>) -> bool {
+        let mut n = 0u32;
+        while max.is_none_or(|m| n < m) {
+            match self.peek() {
+                Some(c) if in_set(c, set) => {
+                    self.rest = &self.rest[c.len_utf8()..];
+                    n += 1;
+                }
+                _ => break,
+            }
+        }
+        n >= min
+    }
+
+    /// Matches `one` at least `min` and at most `max` times, repeating while `starts` sees
+    /// its first character next (which the generator made sure nothing after it starts with).
+    pub fn repeat(
+        &mut self,
+        min: u32,
+        max: Option<u32>,
+        starts: impl Fn(&Self) -> bool,
+        one: impl Fn(&mut Self) -> bool,
+    ) -> bool {
+        let mut n = 0u32;
+        while max.is_none_or(|m| n < m) && (n < min || starts(self)) {
+            if !one(self) {
+                return false;
+            }
+            n += 1;
+        }
+        n >= min
+    }
+
+    pub fn at_end(&self) -> bool {
+        self.rest.is_empty()
+    }
+}
+
+fn in_set(c: char, set: &[(char, char)]) -> bool {
+    set.iter().any(|&(lo, hi)| lo <= c && c <= hi)
 }
 
 pub fn str_const(v: &str, expected: &str, at: &At<'_>, out: &mut Vec<Violation>) {

@@ -40,6 +40,18 @@ pub fn parse(
     )
 }
 
+/// The schemars-derived JSON Schema of an event type's Rust type; `None` for an unknown
+/// vendor or event type.
+pub fn derived_json_schema(vendor: &str, event_type: &str) -> Option<schemars::Schema> {
+    match vendor {
+        "clinchpad" => clinchpad::derived_json_schema(event_type),
+        "spotio" => spotio::derived_json_schema(event_type),
+        "tomba" => tomba::derived_json_schema(event_type),
+        "zoho-salesiq" => zoho_salesiq::derived_json_schema(event_type),
+        _ => None,
+    }
+}
+
 impl AnyDelivery {
     /// Each event's type (if it names one) and its JSON (for batches, the item).
     pub fn events(
