@@ -51,11 +51,24 @@ pub fn emit_struct(space: &TypeSpace, def: &StructDef) -> TokenStream {
     let name = ident(&def.name);
     let doc = doc_attr(def.doc.as_deref());
     let fields = def.fields.iter().map(|f| emit_field(space, f));
+    let extra = def.keep_unknown.then(|| {
+        let mut field = String::from("extra");
+        while def.fields.iter().any(|f| f.rust_name == field) {
+            field.push('_');
+        }
+        let field = ident(&field);
+        quote! {
+            /// The properties the catalog does not declare, as sent.
+            #[serde(flatten)]
+            pub #field: serde_json::Map<String, serde_json::Value>,
+        }
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
         pub struct #name {
             #(#fields)*
+            #extra
         }
     }
 }

@@ -163,6 +163,9 @@ pub struct Schema {
     /// `None`: any JSON value.
     pub types: Option<Vec<JsonType>>,
     pub properties: Vec<Property>,
+    /// `additionalProperties: true` written out: the generated type keeps the properties the
+    /// schema does not declare (in an `extra` map) instead of dropping them.
+    pub keep_unknown: bool,
     pub items: Option<Box<Schema>>,
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,

@@ -57,6 +57,8 @@ pub struct Field {
 #[derive(Debug, Clone)]
 pub struct StructDef {
     pub name: String,
+    /// Keeps undeclared properties in an `extra` map (the schema says `additionalProperties: true`).
+    pub keep_unknown: bool,
     pub doc: Option<String>,
     pub fields: Vec<Field>,
     pub schema: SchemaKey,
@@ -253,6 +255,7 @@ impl<'a> Planner<'a> {
         let index = self.space.structs.len();
         self.space.structs.push(StructDef {
             name: name.clone(),
+            keep_unknown: schema.keep_unknown,
             doc: schema.description.clone().or_else(|| schema.title.clone()),
             fields: Vec::new(),
             schema: key.clone(),

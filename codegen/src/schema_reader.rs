@@ -106,6 +106,7 @@ impl<'a> SchemaReader<'a> {
             }
             "required" => {} // read after properties, see read_required
             "additionalProperties" => {
+                schema.keep_unknown = v == &Value::Bool(true);
                 if v != &Value::Bool(true) {
                     self.refuse(at, "additionalProperties must be absent or true: unknown properties are always allowed");
                 }

@@ -145,11 +145,11 @@ fn an_unsupported_keyword_is_refused_with_file_and_pointer() {
     assert_break_reported(
         |c| {
             c.edit("tomba/events/save_lead.schema.json", |v| {
-                v["properties"]["data"]["oneOf"] = json!([{ "type": "object" }]);
+                v["oneOf"] = json!([{ "type": "object" }]);
             })
         },
         &[
-            "schemas/tomba/events/save_lead.schema.json#/properties/data/oneOf:",
+            "schemas/tomba/events/save_lead.schema.json#/oneOf:",
             "unsupported keyword",
         ],
     );
