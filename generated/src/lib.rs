@@ -8,6 +8,7 @@
 //! assert_eq!(delivery.events[0].event_type(), Some("save_lead"));
 //! ```
 
+pub mod auth;
 pub mod dispatch;
 pub mod formats;
 pub mod serde_helpers;
