@@ -53,3 +53,8 @@ fn tomba_save_lead() {
         items_about(&code, "Lead")
     ));
 }
+
+#[test]
+fn breakcold_lead_note_create() {
+    insta::assert_snapshot!(items_about(&generated("breakcold"), "LeadNoteCreate"));
+}

@@ -79,6 +79,19 @@ struct MacroZohoSalesiq;
     methods = { is_valid = true, validate = false, iter_errors = false }
 )]
 struct MacroTomba;
+#[jsonschema::validator(
+    path = "../schemas/breakcold/events/lead.create.schema.json",
+    draft = Draft202012,
+    validate_formats = true,
+    resources = {
+        "https://hookcert.dev/schemas/breakcold/common/entity.schema.json" => { path = "../schemas/breakcold/common/entity.schema.json" },
+        "https://hookcert.dev/schemas/breakcold/common/lead.schema.json" => { path = "../schemas/breakcold/common/lead.schema.json" },
+        "https://hookcert.dev/schemas/breakcold/common/types.schema.json" => { path = "../schemas/breakcold/common/types.schema.json" }
+    },
+    methods = { is_valid = true, validate = false, iter_errors = false }
+)]
+struct MacroBreakcold;
+
 fn catalog() -> Catalog {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
     hookcert_codegen::load(&root).unwrap_or_else(|p| panic!("{p}"))
@@ -116,6 +129,7 @@ fn parse_unvalidated(vendor: &str, body: &[u8]) -> usize {
             hookcert_events::zoho_salesiq::parse_unvalidated(body).map(|d| d.events.len())
         }
         "tomba" => hookcert_events::tomba::parse_unvalidated(body).map(|d| d.events.len()),
+        "breakcold" => hookcert_events::breakcold::parse_unvalidated(body).map(|d| d.events.len()),
         _ => Ok(0),
     }
     .expect("parses")
@@ -195,6 +209,13 @@ fn benches(c: &mut Criterion) {
         "zoho-salesiq",
         "department.created",
         MacroZohoSalesiq::is_valid,
+    );
+    bench_vendor::<hookcert_events::breakcold::LeadCreate>(
+        c,
+        &catalog,
+        "breakcold",
+        "lead.create",
+        MacroBreakcold::is_valid,
     );
     bench_vendor::<hookcert_events::tomba::SaveLead>(
         c,
