@@ -83,6 +83,30 @@ pub fn emit(
         let ty = rust_ty(space, &e.ty);
         quote!(Some(#name) => Event::#variant(Box::new(<#ty as serde::Deserialize>::deserialize(d)?)),)
     });
+    let type_keys_owned = pointer_keys(profile.envelope.type_pointer.as_deref().unwrap_or(""));
+    let index_arms = plan.events.iter().enumerate().map(|(i, e)| {
+        let name = &e.name;
+        quote!(#name => Some(#i),)
+    });
+    let decode_as_arms = plan.events.iter().enumerate().map(|(i, e)| {
+        let variant = ident(&e.variant);
+        let ty = rust_ty(space, &e.ty);
+        quote!(#i => Event::#variant(Box::new(<#ty as serde::Deserialize>::deserialize(d)?)),)
+    });
+    // The type each decoded event declares in its own type field: the prediction is right
+    // only when that is the predicted one.
+    let declared_arms = plan.events.iter().map(|e| {
+        let variant = ident(&e.variant);
+        match type_field_path(space, &e.ty, &type_keys_owned) {
+            Some(path) if !path.is_empty() => {
+                quote!(Event::#variant(e) => event_index(e.#(#path).*.as_str()),)
+            }
+            _ => {
+                let name = &e.name;
+                quote!(Event::#variant(_) => event_index(#name),)
+            }
+        }
+    });
     let fixed_type = match &profile.envelope.fixed_type {
         Some(fixed) => quote!(let event_type = event_type.or(Some(#fixed));),
         None => quote!(),
@@ -101,7 +125,7 @@ pub fn emit(
                     let min = option_usize(min);
                     let max = option_usize(max);
                     quote! {
-                        if let Ok(events) = crate::single_pass::decode_batch::<Dispatcher>(body, #key, &[#(#type_keys),*]) {
+                        if let Ok(events) = crate::single_pass::decode_predicted::<Dispatcher>(body, Some(#key), &[#(#type_keys),*]) {
                             let mut envelope_violations = Vec::new();
                             crate::validate::item_count(events.len(), #min, #max, &crate::validate::At::Root(#events_pointer), &mut envelope_violations);
                             return Ok(crate::Delivery { events, events_pointer: Some(#events_pointer), envelope_violations });
@@ -112,8 +136,8 @@ pub fn emit(
             }
         }
         _ => quote! {
-            if let Ok(event) = crate::single_pass::decode_single::<Dispatcher>(body, &[#(#type_keys),*]) {
-                return Ok(crate::Delivery { events: vec![event], events_pointer: None, envelope_violations: Vec::new() });
+            if let Ok(events) = crate::single_pass::decode_predicted::<Dispatcher>(body, None, &[#(#type_keys),*]) {
+                return Ok(crate::Delivery { events, events_pointer: None, envelope_violations: Vec::new() });
             }
         },
     };
@@ -231,11 +255,45 @@ pub fn emit(
             #parse_body
         }
 
+        /// The index of an event type in [`EVENT_TYPES`].
+        fn event_index(event_type: &str) -> Option<usize> {
+            match event_type {
+                #(#index_arms)*
+                _ => None,
+            }
+        }
+
+        /// The event type the last body decoded in one pass carried, as an index into
+        /// [`EVENT_TYPES`]: the prediction for the next body (`usize::MAX`: none yet).
+        static PREDICTION: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(usize::MAX);
+
         /// Decodes one event of a known type in the one-pass decoder.
         struct Dispatcher;
 
         impl crate::single_pass::Dispatch for Dispatcher {
             type Event = Event;
+
+            fn prediction() -> &'static std::sync::atomic::AtomicUsize {
+                &PREDICTION
+            }
+
+            fn index_of(event_type: &str) -> Option<usize> {
+                event_index(event_type)
+            }
+
+            fn decode_as<'de, D: serde::Deserializer<'de>>(index: usize, d: D) -> Result<Option<Event>, D::Error> {
+                Ok(Some(match index {
+                    #(#decode_as_arms)*
+                    _ => return Ok(None),
+                }))
+            }
+
+            fn declared_index(event: &Event) -> Option<usize> {
+                match event {
+                    #(#declared_arms)*
+                    Event::Unknown(_) => None,
+                }
+            }
 
             fn decode<'de, D: serde::Deserializer<'de>>(event_type: Option<&str>, d: D) -> Result<Event, D::Error> {
                 #fixed_type
@@ -272,4 +330,21 @@ fn option_usize(n: Option<u64>) -> TokenStream {
         }
         None => quote!(None),
     }
+}
+
+/// The Rust field names leading to the event type inside an event's type, if every step is a
+/// struct field.
+fn type_field_path(space: &TypeSpace, ty: &Ty, keys: &[String]) -> Option<Vec<proc_macro2::Ident>> {
+    let mut here = ty;
+    let mut path = Vec::new();
+    for key in keys {
+        let Ty::Struct(i) = here else { return None };
+        let field = space.structs[*i]
+            .fields
+            .iter()
+            .find(|f| &f.json_name == key)?;
+        path.push(ident(&field.rust_name));
+        here = &field.ty;
+    }
+    matches!(here, Ty::Str).then_some(path)
 }

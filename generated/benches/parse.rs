@@ -187,7 +187,29 @@ fn bench_vendor<T: DeserializeOwned>(
     group.finish();
 }
 
+/// The worst case for the one-pass decoder's prediction: bodies of two types alternating, so
+/// that every prediction is wrong. The floor decodes each into its own type.
+fn bench_alternating(c: &mut Criterion) {
+    let lead = example("spotio", "lead.added");
+    let activity = example("spotio", "activity.created");
+    let mut group = c.benchmark_group("spotio/alternating lead.added, activity.created");
+    group.bench_function(BenchmarkId::new("generated parse+validate", ""), |b| {
+        b.iter(|| {
+            hookcert_events::spotio::parse(black_box(&lead)).expect("valid");
+            hookcert_events::spotio::parse(black_box(&activity)).expect("valid")
+        })
+    });
+    group.bench_function(BenchmarkId::new("(a) typed serde only", ""), |b| {
+        b.iter(|| {
+            floor::<Batch<hookcert_events::spotio::LeadAddedEvent>>(black_box(&lead));
+            floor::<Batch<hookcert_events::spotio::ActivityCreatedEvent>>(black_box(&activity))
+        })
+    });
+    group.finish();
+}
+
 fn benches(c: &mut Criterion) {
+    bench_alternating(c);
     let catalog = catalog();
     bench_vendor::<Batch<hookcert_events::spotio::LeadAddedEvent>>(
         c,

@@ -12,10 +12,146 @@ use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Decodes a body, single-event or batch, trying first the prediction (the type of the last
+/// body of this vendor): decoded straight into that type, a body of the predicted type costs
+/// one pass even when its type comes after its data. A wrong prediction is noticed from the
+/// type field the event declares, and the body is decoded again the general way.
+pub fn decode_predicted<T: Dispatch>(
+    body: &[u8],
+    events_key: Option<&str>,
+    type_keys: &[&str],
+) -> Result<Vec<T::Event>, serde_json::Error> {
+    let predicted = T::prediction().load(Ordering::Relaxed);
+    if predicted != usize::MAX {
+        if let Ok(Some(events)) = decode_as::<T>(body, events_key, predicted) {
+            return Ok(events);
+        }
+    }
+    let events = match events_key {
+        Some(key) => decode_batch::<T>(body, key, type_keys)?,
+        None => vec![decode_single::<T>(body, type_keys)?],
+    };
+    if let Some(last) = events.last().and_then(T::declared_index) {
+        T::prediction().store(last, Ordering::Relaxed);
+    }
+    Ok(events)
+}
+
+/// Every event decoded as the predicted type; `None` if any declares another type.
+fn decode_as<T: Dispatch>(
+    body: &[u8],
+    events_key: Option<&str>,
+    index: usize,
+) -> Result<Option<Vec<T::Event>>, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let events = match events_key {
+        Some(key) => de.deserialize_map(PredictedBatch::<T> {
+            events_key: key,
+            index,
+            kind: PhantomData,
+        })?,
+        None => T::decode_as(index, &mut de)?.into_iter().collect(),
+    };
+    de.end()?;
+    let all_right =
+        !events.is_empty() && events.iter().all(|e| T::declared_index(e) == Some(index));
+    Ok(all_right.then_some(events))
+}
+
+struct PredictedBatch<'k, T> {
+    events_key: &'k str,
+    index: usize,
+    kind: PhantomData<T>,
+}
+
+impl<'de, T: Dispatch> Visitor<'de> for PredictedBatch<'_, T> {
+    type Value = Vec<T::Event>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut events = None;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if key == self.events_key && events.is_none() {
+                events = Some(map.next_value_seed(PredictedItems::<T> {
+                    index: self.index,
+                    kind: PhantomData,
+                })?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        events.ok_or_else(|| de::Error::missing_field("events"))
+    }
+}
+
+struct PredictedItems<T> {
+    index: usize,
+    kind: PhantomData<T>,
+}
+
+impl<'de, T: Dispatch> DeserializeSeed<'de> for PredictedItems<T> {
+    type Value = Vec<T::Event>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Dispatch> Visitor<'de> for PredictedItems<T> {
+    type Value = Vec<T::Event>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of events")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(1));
+        while let Some(event) = seq.next_element_seed(PredictedItem::<T> {
+            index: self.index,
+            kind: PhantomData,
+        })? {
+            out.push(event);
+        }
+        Ok(out)
+    }
+}
+
+struct PredictedItem<T> {
+    index: usize,
+    kind: PhantomData<T>,
+}
+
+impl<'de, T: Dispatch> DeserializeSeed<'de> for PredictedItem<T> {
+    type Value = T::Event;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        T::decode_as(self.index, d)?.ok_or_else(|| de::Error::custom("no such event type"))
+    }
+}
 
 /// Implemented by each generated vendor module: decodes one event of a known type.
 pub trait Dispatch {
     type Event;
+
+    /// Where the vendor keeps its prediction: the index of the last event type decoded.
+    fn prediction() -> &'static AtomicUsize;
+
+    /// The index of an event type in the vendor's list.
+    fn index_of(event_type: &str) -> Option<usize>;
+
+    /// Decodes the event as the type at `index`, without reading its type first.
+    fn decode_as<'de, D: Deserializer<'de>>(
+        index: usize,
+        d: D,
+    ) -> Result<Option<Self::Event>, D::Error>;
+
+    /// The index of the type the decoded event declares in its own type field.
+    fn declared_index(event: &Self::Event) -> Option<usize>;
 
     /// Decodes the event whose type is `event_type` (`None` when it names none) from `d`.
     fn decode<'de, D: Deserializer<'de>>(

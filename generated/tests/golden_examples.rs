@@ -79,3 +79,45 @@ fn no_golden_example_parses_as_unknown() {
         }
     }
 }
+
+#[test]
+fn a_wrong_prediction_is_noticed_from_the_declared_type() {
+    // The one-pass decoder first tries the type of the previous body. lead.added and
+    // lead.updated carry the same lead, so a lead.updated body decodes as a lead.added one:
+    // only the type it declares shows the prediction was wrong.
+    let added =
+        std::fs::read(schemas().join("spotio/examples/lead.added.doc.json")).expect("example");
+    let updated = String::from_utf8(added.clone())
+        .expect("UTF-8")
+        .replace("\"lead.added\"", "\"lead.updated\"");
+    for _ in 0..3 {
+        let d = hookcert_events::spotio::parse(&added).expect("lead.added");
+        assert!(matches!(
+            d.events[0],
+            hookcert_events::spotio::Event::LeadAdded(_)
+        ));
+    }
+    let d = hookcert_events::spotio::parse(updated.as_bytes()).expect("lead.updated");
+    assert!(
+        matches!(d.events[0], hookcert_events::spotio::Event::LeadUpdated(_)),
+        "{:?}",
+        d.events[0].event_type()
+    );
+    let again = hookcert_events::spotio::parse(&added).expect("lead.added");
+    assert!(matches!(
+        again.events[0],
+        hookcert_events::spotio::Event::LeadAdded(_)
+    ));
+    // The same for a single-event vendor whose type comes first.
+    let create =
+        std::fs::read(schemas().join("breakcold/examples/lead.create.doc.json")).expect("example");
+    let update = String::from_utf8(create.clone())
+        .expect("UTF-8")
+        .replace("\"lead.create\"", "\"lead.update\"");
+    hookcert_events::breakcold::parse(&create).expect("lead.create");
+    let d = hookcert_events::breakcold::parse(update.as_bytes()).expect("lead.update");
+    assert!(matches!(
+        d.events[0],
+        hookcert_events::breakcold::Event::LeadUpdate(_)
+    ));
+}

@@ -544,11 +544,11 @@ pub fn parse(body: &[u8]) -> Result<Delivery, crate::ParseError> {
 /// Parses a request body into typed events without the checks serde cannot make
 /// (formats, patterns, enums, ranges): for callers that validate later or not at all.
 pub fn parse_unvalidated(body: &[u8]) -> Result<Delivery, crate::ParseError> {
-    if let Ok(event) = crate::single_pass::decode_single::<
+    if let Ok(events) = crate::single_pass::decode_predicted::<
         Dispatcher,
-    >(body, &["event"]) {
+    >(body, None, &["event"]) {
         return Ok(crate::Delivery {
-            events: vec![event],
+            events,
             events_pointer: None,
             envelope_violations: Vec::new(),
         });
@@ -567,11 +567,335 @@ fn parse_located(body: &[u8]) -> Result<Delivery, crate::ParseError> {
     })
 }
 
+/// The index of an event type in [`EVENT_TYPES`].
+fn event_index(event_type: &str) -> Option<usize> {
+    match event_type {
+        "lead.create" => Some(0usize),
+        "lead.update" => Some(1usize),
+        "lead.delete" => Some(2usize),
+        "lead.status.update" => Some(3usize),
+        "lead.list.update" => Some(4usize),
+        "lead.tags.update" => Some(5usize),
+        "lead.track" => Some(6usize),
+        "lead.task.create" => Some(7usize),
+        "lead.task.update" => Some(8usize),
+        "lead.task.delete" => Some(9usize),
+        "lead.note.create" => Some(10usize),
+        "lead.note.update" => Some(11usize),
+        "lead.note.delete" => Some(12usize),
+        "lead.linkedin.new" => Some(13usize),
+        "lead.twitter.new" => Some(14usize),
+        "lead.email.new" => Some(15usize),
+        "campaign.create" => Some(16usize),
+        "campaign.update" => Some(17usize),
+        "campaign.delete" => Some(18usize),
+        "campaign.email.sent" => Some(19usize),
+        "campaign.email.reply" => Some(20usize),
+        "campaign.email.open" => Some(21usize),
+        "campaign.email.click" => Some(22usize),
+        "campaign.email.bounce" => Some(23usize),
+        "campaign.email.unsubscribe" => Some(24usize),
+        "list.create" => Some(25usize),
+        "list.update" => Some(26usize),
+        "list.delete" => Some(27usize),
+        "status.create" => Some(28usize),
+        "status.update" => Some(29usize),
+        "status.delete" => Some(30usize),
+        "tag.create" => Some(31usize),
+        "tag.update" => Some(32usize),
+        "tag.delete" => Some(33usize),
+        _ => None,
+    }
+}
+
+/// The event type the last body decoded in one pass carried, as an index into
+/// [`EVENT_TYPES`]: the prediction for the next body (`usize::MAX`: none yet).
+static PREDICTION: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(
+    usize::MAX,
+);
+
 /// Decodes one event of a known type in the one-pass decoder.
 struct Dispatcher;
 
 impl crate::single_pass::Dispatch for Dispatcher {
     type Event = Event;
+    fn prediction() -> &'static std::sync::atomic::AtomicUsize {
+        &PREDICTION
+    }
+    fn index_of(event_type: &str) -> Option<usize> {
+        event_index(event_type)
+    }
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        index: usize,
+        d: D,
+    ) -> Result<Option<Event>, D::Error> {
+        Ok(
+            Some(
+                match index {
+                    0usize => {
+                        Event::LeadCreate(
+                            Box::new(<LeadCreate as serde::Deserialize>::deserialize(d)?),
+                        )
+                    }
+                    1usize => {
+                        Event::LeadUpdate(
+                            Box::new(<LeadUpdate as serde::Deserialize>::deserialize(d)?),
+                        )
+                    }
+                    2usize => {
+                        Event::LeadDelete(
+                            Box::new(<LeadDelete as serde::Deserialize>::deserialize(d)?),
+                        )
+                    }
+                    3usize => {
+                        Event::LeadStatusUpdate(
+                            Box::new(
+                                <LeadStatusUpdate as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    4usize => {
+                        Event::LeadListUpdate(
+                            Box::new(
+                                <LeadListUpdate as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    5usize => {
+                        Event::LeadTagsUpdate(
+                            Box::new(
+                                <LeadTagsUpdate as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    6usize => {
+                        Event::LeadTrack(
+                            Box::new(<LeadTrack as serde::Deserialize>::deserialize(d)?),
+                        )
+                    }
+                    7usize => {
+                        Event::LeadTaskCreate(
+                            Box::new(
+                                <LeadTaskCreate as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    8usize => {
+                        Event::LeadTaskUpdate(
+                            Box::new(
+                                <LeadTaskUpdate as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    9usize => {
+                        Event::LeadTaskDelete(
+                            Box::new(
+                                <LeadTaskDelete as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    10usize => {
+                        Event::LeadNoteCreate(
+                            Box::new(
+                                <LeadNoteCreate as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    11usize => {
+                        Event::LeadNoteUpdate(
+                            Box::new(
+                                <LeadNoteUpdate as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    12usize => {
+                        Event::LeadNoteDelete(
+                            Box::new(
+                                <LeadNoteDelete as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    13usize => {
+                        Event::LeadLinkedinNew(
+                            Box::new(
+                                <LeadLinkedinNew as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    14usize => {
+                        Event::LeadTwitterNew(
+                            Box::new(
+                                <LeadTwitterNew as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    15usize => {
+                        Event::LeadEmailNew(
+                            Box::new(
+                                <LeadEmailNew as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    16usize => {
+                        Event::CampaignCreate(
+                            Box::new(
+                                <CampaignCreate as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    17usize => {
+                        Event::CampaignUpdate(
+                            Box::new(
+                                <CampaignUpdate as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    18usize => {
+                        Event::CampaignDelete(
+                            Box::new(
+                                <CampaignDelete as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    19usize => {
+                        Event::CampaignEmailSent(
+                            Box::new(
+                                <CampaignEmailSent as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    20usize => {
+                        Event::CampaignEmailReply(
+                            Box::new(
+                                <CampaignEmailReply as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    21usize => {
+                        Event::CampaignEmailOpen(
+                            Box::new(
+                                <CampaignEmailOpen as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    22usize => {
+                        Event::CampaignEmailClick(
+                            Box::new(
+                                <CampaignEmailClick as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    23usize => {
+                        Event::CampaignEmailBounce(
+                            Box::new(
+                                <CampaignEmailBounce as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    24usize => {
+                        Event::CampaignEmailUnsubscribe(
+                            Box::new(
+                                <CampaignEmailUnsubscribe as serde::Deserialize>::deserialize(
+                                    d,
+                                )?,
+                            ),
+                        )
+                    }
+                    25usize => {
+                        Event::ListCreate(
+                            Box::new(<ListCreate as serde::Deserialize>::deserialize(d)?),
+                        )
+                    }
+                    26usize => {
+                        Event::ListUpdate(
+                            Box::new(<ListUpdate as serde::Deserialize>::deserialize(d)?),
+                        )
+                    }
+                    27usize => {
+                        Event::ListDelete(
+                            Box::new(<ListDelete as serde::Deserialize>::deserialize(d)?),
+                        )
+                    }
+                    28usize => {
+                        Event::StatusCreate(
+                            Box::new(
+                                <StatusCreate as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    29usize => {
+                        Event::StatusUpdate(
+                            Box::new(
+                                <StatusUpdate as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    30usize => {
+                        Event::StatusDelete(
+                            Box::new(
+                                <StatusDelete as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    31usize => {
+                        Event::TagCreate(
+                            Box::new(<TagCreate as serde::Deserialize>::deserialize(d)?),
+                        )
+                    }
+                    32usize => {
+                        Event::TagUpdate(
+                            Box::new(<TagUpdate as serde::Deserialize>::deserialize(d)?),
+                        )
+                    }
+                    33usize => {
+                        Event::TagDelete(
+                            Box::new(<TagDelete as serde::Deserialize>::deserialize(d)?),
+                        )
+                    }
+                    _ => return Ok(None),
+                },
+            ),
+        )
+    }
+    fn declared_index(event: &Event) -> Option<usize> {
+        match event {
+            Event::LeadCreate(e) => event_index(e.event.as_str()),
+            Event::LeadUpdate(e) => event_index(e.event.as_str()),
+            Event::LeadDelete(e) => event_index(e.event.as_str()),
+            Event::LeadStatusUpdate(e) => event_index(e.event.as_str()),
+            Event::LeadListUpdate(e) => event_index(e.event.as_str()),
+            Event::LeadTagsUpdate(e) => event_index(e.event.as_str()),
+            Event::LeadTrack(e) => event_index(e.event.as_str()),
+            Event::LeadTaskCreate(e) => event_index(e.event.as_str()),
+            Event::LeadTaskUpdate(e) => event_index(e.event.as_str()),
+            Event::LeadTaskDelete(e) => event_index(e.event.as_str()),
+            Event::LeadNoteCreate(e) => event_index(e.event.as_str()),
+            Event::LeadNoteUpdate(e) => event_index(e.event.as_str()),
+            Event::LeadNoteDelete(e) => event_index(e.event.as_str()),
+            Event::LeadLinkedinNew(e) => event_index(e.event.as_str()),
+            Event::LeadTwitterNew(e) => event_index(e.event.as_str()),
+            Event::LeadEmailNew(e) => event_index(e.event.as_str()),
+            Event::CampaignCreate(e) => event_index(e.event.as_str()),
+            Event::CampaignUpdate(e) => event_index(e.event.as_str()),
+            Event::CampaignDelete(e) => event_index(e.event.as_str()),
+            Event::CampaignEmailSent(e) => event_index(e.event.as_str()),
+            Event::CampaignEmailReply(e) => event_index(e.event.as_str()),
+            Event::CampaignEmailOpen(e) => event_index(e.event.as_str()),
+            Event::CampaignEmailClick(e) => event_index(e.event.as_str()),
+            Event::CampaignEmailBounce(e) => event_index(e.event.as_str()),
+            Event::CampaignEmailUnsubscribe(e) => event_index(e.event.as_str()),
+            Event::ListCreate(e) => event_index(e.event.as_str()),
+            Event::ListUpdate(e) => event_index(e.event.as_str()),
+            Event::ListDelete(e) => event_index(e.event.as_str()),
+            Event::StatusCreate(e) => event_index(e.event.as_str()),
+            Event::StatusUpdate(e) => event_index(e.event.as_str()),
+            Event::StatusDelete(e) => event_index(e.event.as_str()),
+            Event::TagCreate(e) => event_index(e.event.as_str()),
+            Event::TagUpdate(e) => event_index(e.event.as_str()),
+            Event::TagDelete(e) => event_index(e.event.as_str()),
+            Event::Unknown(_) => None,
+        }
+    }
     fn decode<'de, D: serde::Deserializer<'de>>(
         event_type: Option<&str>,
         d: D,

@@ -525,11 +525,11 @@ pub fn parse(body: &[u8]) -> Result<Delivery, crate::ParseError> {
 /// Parses a request body into typed events without the checks serde cannot make
 /// (formats, patterns, enums, ranges): for callers that validate later or not at all.
 pub fn parse_unvalidated(body: &[u8]) -> Result<Delivery, crate::ParseError> {
-    if let Ok(event) = crate::single_pass::decode_single::<
+    if let Ok(events) = crate::single_pass::decode_predicted::<
         Dispatcher,
-    >(body, &["activity", "type"]) {
+    >(body, None, &["activity", "type"]) {
         return Ok(crate::Delivery {
-            events: vec![event],
+            events,
             events_pointer: None,
             envelope_violations: Vec::new(),
         });
@@ -548,11 +548,336 @@ fn parse_located(body: &[u8]) -> Result<Delivery, crate::ParseError> {
     })
 }
 
+/// The index of an event type in [`EVENT_TYPES`].
+fn event_index(event_type: &str) -> Option<usize> {
+    match event_type {
+        "lead:created" => Some(0usize),
+        "lead:moved" => Some(1usize),
+        "lead:name_changed" => Some(2usize),
+        "lead:won" => Some(3usize),
+        "lead:lost" => Some(4usize),
+        "lead:assigned" => Some(5usize),
+        "lead:unassigned" => Some(6usize),
+        "lead:size_changed" => Some(7usize),
+        "lead:restored" => Some(8usize),
+        "todo:created" => Some(9usize),
+        "todo:name_changed" => Some(10usize),
+        "todo:type_changed" => Some(11usize),
+        "todo:date_changed" => Some(12usize),
+        "todo:time_changed" => Some(13usize),
+        "todo:done_changed" => Some(14usize),
+        "todo:deleted" => Some(15usize),
+        "note:created" => Some(16usize),
+        "note:updated" => Some(17usize),
+        "note:deleted" => Some(18usize),
+        "attachment:created" => Some(19usize),
+        "attachment:deleted" => Some(20usize),
+        "record:created" => Some(21usize),
+        "record:updated" => Some(22usize),
+        "record:deleted" => Some(23usize),
+        "contact:added" => Some(24usize),
+        "contact:removed" => Some(25usize),
+        "product:added" => Some(26usize),
+        "product:removed" => Some(27usize),
+        "zone:added" => Some(28usize),
+        "zone:removed" => Some(29usize),
+        "source:added" => Some(30usize),
+        "source:removed" => Some(31usize),
+        "email:received" => Some(32usize),
+        _ => None,
+    }
+}
+
+/// The event type the last body decoded in one pass carried, as an index into
+/// [`EVENT_TYPES`]: the prediction for the next body (`usize::MAX`: none yet).
+static PREDICTION: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(
+    usize::MAX,
+);
+
 /// Decodes one event of a known type in the one-pass decoder.
 struct Dispatcher;
 
 impl crate::single_pass::Dispatch for Dispatcher {
     type Event = Event;
+    fn prediction() -> &'static std::sync::atomic::AtomicUsize {
+        &PREDICTION
+    }
+    fn index_of(event_type: &str) -> Option<usize> {
+        event_index(event_type)
+    }
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        index: usize,
+        d: D,
+    ) -> Result<Option<Event>, D::Error> {
+        Ok(
+            Some(
+                match index {
+                    0usize => {
+                        Event::LeadCreated(
+                            Box::new(
+                                <LeadCreated as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    1usize => {
+                        Event::LeadMoved(
+                            Box::new(<LeadMoved as serde::Deserialize>::deserialize(d)?),
+                        )
+                    }
+                    2usize => {
+                        Event::LeadNameChanged(
+                            Box::new(
+                                <LeadNameChanged as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    3usize => {
+                        Event::LeadWon(
+                            Box::new(<LeadWon as serde::Deserialize>::deserialize(d)?),
+                        )
+                    }
+                    4usize => {
+                        Event::LeadLost(
+                            Box::new(<LeadLost as serde::Deserialize>::deserialize(d)?),
+                        )
+                    }
+                    5usize => {
+                        Event::LeadAssigned(
+                            Box::new(
+                                <LeadAssigned as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    6usize => {
+                        Event::LeadUnassigned(
+                            Box::new(
+                                <LeadUnassigned as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    7usize => {
+                        Event::LeadSizeChanged(
+                            Box::new(
+                                <LeadSizeChanged as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    8usize => {
+                        Event::LeadRestored(
+                            Box::new(
+                                <LeadRestored as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    9usize => {
+                        Event::TodoCreated(
+                            Box::new(
+                                <TodoCreated as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    10usize => {
+                        Event::TodoNameChanged(
+                            Box::new(
+                                <TodoNameChanged as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    11usize => {
+                        Event::TodoTypeChanged(
+                            Box::new(
+                                <TodoTypeChanged as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    12usize => {
+                        Event::TodoDateChanged(
+                            Box::new(
+                                <TodoDateChanged as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    13usize => {
+                        Event::TodoTimeChanged(
+                            Box::new(
+                                <TodoTimeChanged as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    14usize => {
+                        Event::TodoDoneChanged(
+                            Box::new(
+                                <TodoDoneChanged as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    15usize => {
+                        Event::TodoDeleted(
+                            Box::new(
+                                <TodoDeleted as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    16usize => {
+                        Event::NoteCreated(
+                            Box::new(
+                                <NoteCreated as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    17usize => {
+                        Event::NoteUpdated(
+                            Box::new(
+                                <NoteUpdated as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    18usize => {
+                        Event::NoteDeleted(
+                            Box::new(
+                                <NoteDeleted as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    19usize => {
+                        Event::AttachmentCreated(
+                            Box::new(
+                                <AttachmentCreated as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    20usize => {
+                        Event::AttachmentDeleted(
+                            Box::new(
+                                <AttachmentDeleted as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    21usize => {
+                        Event::RecordCreated(
+                            Box::new(
+                                <RecordCreated as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    22usize => {
+                        Event::RecordUpdated(
+                            Box::new(
+                                <RecordUpdated as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    23usize => {
+                        Event::RecordDeleted(
+                            Box::new(
+                                <RecordDeleted as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    24usize => {
+                        Event::ContactAdded(
+                            Box::new(
+                                <ContactAdded as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    25usize => {
+                        Event::ContactRemoved(
+                            Box::new(
+                                <ContactRemoved as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    26usize => {
+                        Event::ProductAdded(
+                            Box::new(
+                                <ProductAdded as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    27usize => {
+                        Event::ProductRemoved(
+                            Box::new(
+                                <ProductRemoved as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    28usize => {
+                        Event::ZoneAdded(
+                            Box::new(<ZoneAdded as serde::Deserialize>::deserialize(d)?),
+                        )
+                    }
+                    29usize => {
+                        Event::ZoneRemoved(
+                            Box::new(
+                                <ZoneRemoved as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    30usize => {
+                        Event::SourceAdded(
+                            Box::new(
+                                <SourceAdded as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    31usize => {
+                        Event::SourceRemoved(
+                            Box::new(
+                                <SourceRemoved as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    32usize => {
+                        Event::EmailReceived(
+                            Box::new(
+                                <EmailReceived as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    _ => return Ok(None),
+                },
+            ),
+        )
+    }
+    fn declared_index(event: &Event) -> Option<usize> {
+        match event {
+            Event::LeadCreated(e) => event_index(e.activity.type_.as_str()),
+            Event::LeadMoved(e) => event_index(e.activity.type_.as_str()),
+            Event::LeadNameChanged(e) => event_index(e.activity.type_.as_str()),
+            Event::LeadWon(e) => event_index(e.activity.type_.as_str()),
+            Event::LeadLost(e) => event_index(e.activity.type_.as_str()),
+            Event::LeadAssigned(e) => event_index(e.activity.type_.as_str()),
+            Event::LeadUnassigned(e) => event_index(e.activity.type_.as_str()),
+            Event::LeadSizeChanged(e) => event_index(e.activity.type_.as_str()),
+            Event::LeadRestored(e) => event_index(e.activity.type_.as_str()),
+            Event::TodoCreated(e) => event_index(e.activity.type_.as_str()),
+            Event::TodoNameChanged(e) => event_index(e.activity.type_.as_str()),
+            Event::TodoTypeChanged(e) => event_index(e.activity.type_.as_str()),
+            Event::TodoDateChanged(e) => event_index(e.activity.type_.as_str()),
+            Event::TodoTimeChanged(e) => event_index(e.activity.type_.as_str()),
+            Event::TodoDoneChanged(e) => event_index(e.activity.type_.as_str()),
+            Event::TodoDeleted(e) => event_index(e.activity.type_.as_str()),
+            Event::NoteCreated(e) => event_index(e.activity.type_.as_str()),
+            Event::NoteUpdated(e) => event_index(e.activity.type_.as_str()),
+            Event::NoteDeleted(e) => event_index(e.activity.type_.as_str()),
+            Event::AttachmentCreated(e) => event_index(e.activity.type_.as_str()),
+            Event::AttachmentDeleted(e) => event_index(e.activity.type_.as_str()),
+            Event::RecordCreated(e) => event_index(e.activity.type_.as_str()),
+            Event::RecordUpdated(e) => event_index(e.activity.type_.as_str()),
+            Event::RecordDeleted(e) => event_index(e.activity.type_.as_str()),
+            Event::ContactAdded(e) => event_index(e.activity.type_.as_str()),
+            Event::ContactRemoved(e) => event_index(e.activity.type_.as_str()),
+            Event::ProductAdded(e) => event_index(e.activity.type_.as_str()),
+            Event::ProductRemoved(e) => event_index(e.activity.type_.as_str()),
+            Event::ZoneAdded(e) => event_index(e.activity.type_.as_str()),
+            Event::ZoneRemoved(e) => event_index(e.activity.type_.as_str()),
+            Event::SourceAdded(e) => event_index(e.activity.type_.as_str()),
+            Event::SourceRemoved(e) => event_index(e.activity.type_.as_str()),
+            Event::EmailReceived(e) => event_index(e.activity.type_.as_str()),
+            Event::Unknown(_) => None,
+        }
+    }
     fn decode<'de, D: serde::Deserializer<'de>>(
         event_type: Option<&str>,
         d: D,

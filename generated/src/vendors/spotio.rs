@@ -238,9 +238,9 @@ pub fn parse(body: &[u8]) -> Result<Delivery, crate::ParseError> {
 /// Parses a request body into typed events without the checks serde cannot make
 /// (formats, patterns, enums, ranges): for callers that validate later or not at all.
 pub fn parse_unvalidated(body: &[u8]) -> Result<Delivery, crate::ParseError> {
-    if let Ok(events) = crate::single_pass::decode_batch::<
+    if let Ok(events) = crate::single_pass::decode_predicted::<
         Dispatcher,
-    >(body, "payload", &["type"]) {
+    >(body, Some("payload"), &["type"]) {
         let mut envelope_violations = Vec::new();
         crate::validate::item_count(
             events.len(),
@@ -282,11 +282,149 @@ fn parse_located(body: &[u8]) -> Result<Delivery, crate::ParseError> {
     })
 }
 
+/// The index of an event type in [`EVENT_TYPES`].
+fn event_index(event_type: &str) -> Option<usize> {
+    match event_type {
+        "activity.created" => Some(0usize),
+        "activity.deleted" => Some(1usize),
+        "activity.updated" => Some(2usize),
+        "activity.done" => Some(3usize),
+        "appointment.created" => Some(4usize),
+        "appointment.updated" => Some(5usize),
+        "appointment.deleted" => Some(6usize),
+        "lead.added" => Some(7usize),
+        "lead.deleted" => Some(8usize),
+        "lead.updated" => Some(9usize),
+        _ => None,
+    }
+}
+
+/// The event type the last body decoded in one pass carried, as an index into
+/// [`EVENT_TYPES`]: the prediction for the next body (`usize::MAX`: none yet).
+static PREDICTION: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(
+    usize::MAX,
+);
+
 /// Decodes one event of a known type in the one-pass decoder.
 struct Dispatcher;
 
 impl crate::single_pass::Dispatch for Dispatcher {
     type Event = Event;
+    fn prediction() -> &'static std::sync::atomic::AtomicUsize {
+        &PREDICTION
+    }
+    fn index_of(event_type: &str) -> Option<usize> {
+        event_index(event_type)
+    }
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        index: usize,
+        d: D,
+    ) -> Result<Option<Event>, D::Error> {
+        Ok(
+            Some(
+                match index {
+                    0usize => {
+                        Event::ActivityCreated(
+                            Box::new(
+                                <ActivityCreatedEvent as serde::Deserialize>::deserialize(
+                                    d,
+                                )?,
+                            ),
+                        )
+                    }
+                    1usize => {
+                        Event::ActivityDeleted(
+                            Box::new(
+                                <ActivityDeletedEvent as serde::Deserialize>::deserialize(
+                                    d,
+                                )?,
+                            ),
+                        )
+                    }
+                    2usize => {
+                        Event::ActivityUpdated(
+                            Box::new(
+                                <ActivityUpdatedEvent as serde::Deserialize>::deserialize(
+                                    d,
+                                )?,
+                            ),
+                        )
+                    }
+                    3usize => {
+                        Event::ActivityDone(
+                            Box::new(
+                                <ActivityDoneEvent as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    4usize => {
+                        Event::AppointmentCreated(
+                            Box::new(
+                                <AppointmentCreatedEvent as serde::Deserialize>::deserialize(
+                                    d,
+                                )?,
+                            ),
+                        )
+                    }
+                    5usize => {
+                        Event::AppointmentUpdated(
+                            Box::new(
+                                <AppointmentUpdatedEvent as serde::Deserialize>::deserialize(
+                                    d,
+                                )?,
+                            ),
+                        )
+                    }
+                    6usize => {
+                        Event::AppointmentDeleted(
+                            Box::new(
+                                <AppointmentDeletedEvent as serde::Deserialize>::deserialize(
+                                    d,
+                                )?,
+                            ),
+                        )
+                    }
+                    7usize => {
+                        Event::LeadAdded(
+                            Box::new(
+                                <LeadAddedEvent as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    8usize => {
+                        Event::LeadDeleted(
+                            Box::new(
+                                <LeadDeletedEvent as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    9usize => {
+                        Event::LeadUpdated(
+                            Box::new(
+                                <LeadUpdatedEvent as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    _ => return Ok(None),
+                },
+            ),
+        )
+    }
+    fn declared_index(event: &Event) -> Option<usize> {
+        match event {
+            Event::ActivityCreated(e) => event_index(e.type_.as_str()),
+            Event::ActivityDeleted(e) => event_index(e.type_.as_str()),
+            Event::ActivityUpdated(e) => event_index(e.type_.as_str()),
+            Event::ActivityDone(e) => event_index(e.type_.as_str()),
+            Event::AppointmentCreated(e) => event_index(e.type_.as_str()),
+            Event::AppointmentUpdated(e) => event_index(e.type_.as_str()),
+            Event::AppointmentDeleted(e) => event_index(e.type_.as_str()),
+            Event::LeadAdded(e) => event_index(e.type_.as_str()),
+            Event::LeadDeleted(e) => event_index(e.type_.as_str()),
+            Event::LeadUpdated(e) => event_index(e.type_.as_str()),
+            Event::Unknown(_) => None,
+        }
+    }
     fn decode<'de, D: serde::Deserializer<'de>>(
         event_type: Option<&str>,
         d: D,

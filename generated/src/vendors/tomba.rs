@@ -99,9 +99,11 @@ pub fn parse(body: &[u8]) -> Result<Delivery, crate::ParseError> {
 /// Parses a request body into typed events without the checks serde cannot make
 /// (formats, patterns, enums, ranges): for callers that validate later or not at all.
 pub fn parse_unvalidated(body: &[u8]) -> Result<Delivery, crate::ParseError> {
-    if let Ok(event) = crate::single_pass::decode_single::<Dispatcher>(body, &[]) {
+    if let Ok(events) = crate::single_pass::decode_predicted::<
+        Dispatcher,
+    >(body, None, &[]) {
         return Ok(crate::Delivery {
-            events: vec![event],
+            events,
             events_pointer: None,
             envelope_violations: Vec::new(),
         });
@@ -120,11 +122,54 @@ fn parse_located(body: &[u8]) -> Result<Delivery, crate::ParseError> {
     })
 }
 
+/// The index of an event type in [`EVENT_TYPES`].
+fn event_index(event_type: &str) -> Option<usize> {
+    match event_type {
+        "save_lead" => Some(0usize),
+        _ => None,
+    }
+}
+
+/// The event type the last body decoded in one pass carried, as an index into
+/// [`EVENT_TYPES`]: the prediction for the next body (`usize::MAX`: none yet).
+static PREDICTION: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(
+    usize::MAX,
+);
+
 /// Decodes one event of a known type in the one-pass decoder.
 struct Dispatcher;
 
 impl crate::single_pass::Dispatch for Dispatcher {
     type Event = Event;
+    fn prediction() -> &'static std::sync::atomic::AtomicUsize {
+        &PREDICTION
+    }
+    fn index_of(event_type: &str) -> Option<usize> {
+        event_index(event_type)
+    }
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        index: usize,
+        d: D,
+    ) -> Result<Option<Event>, D::Error> {
+        Ok(
+            Some(
+                match index {
+                    0usize => {
+                        Event::SaveLead(
+                            Box::new(<SaveLead as serde::Deserialize>::deserialize(d)?),
+                        )
+                    }
+                    _ => return Ok(None),
+                },
+            ),
+        )
+    }
+    fn declared_index(event: &Event) -> Option<usize> {
+        match event {
+            Event::SaveLead(_) => event_index("save_lead"),
+            Event::Unknown(_) => None,
+        }
+    }
     fn decode<'de, D: serde::Deserializer<'de>>(
         event_type: Option<&str>,
         d: D,

@@ -358,11 +358,11 @@ pub fn parse(body: &[u8]) -> Result<Delivery, crate::ParseError> {
 /// Parses a request body into typed events without the checks serde cannot make
 /// (formats, patterns, enums, ranges): for callers that validate later or not at all.
 pub fn parse_unvalidated(body: &[u8]) -> Result<Delivery, crate::ParseError> {
-    if let Ok(event) = crate::single_pass::decode_single::<
+    if let Ok(events) = crate::single_pass::decode_predicted::<
         Dispatcher,
-    >(body, &["event"]) {
+    >(body, None, &["event"]) {
         return Ok(crate::Delivery {
-            events: vec![event],
+            events,
             events_pointer: None,
             envelope_violations: Vec::new(),
         });
@@ -381,11 +381,203 @@ fn parse_located(body: &[u8]) -> Result<Delivery, crate::ParseError> {
     })
 }
 
+/// The index of an event type in [`EVENT_TYPES`].
+fn event_index(event_type: &str) -> Option<usize> {
+    match event_type {
+        "conversation.created" => Some(0usize),
+        "conversation.attender.updated" => Some(1usize),
+        "conversation.missed" => Some(2usize),
+        "conversation.completed" => Some(3usize),
+        "conversation.rated" => Some(4usize),
+        "conversation.visitor.replied" => Some(5usize),
+        "conversation.operator.replied" => Some(6usize),
+        "department.created" => Some(7usize),
+        "department.deleted" => Some(8usize),
+        "department.updated" => Some(9usize),
+        "operator.created" => Some(10usize),
+        "operator.updated" => Some(11usize),
+        "operator.deleted" => Some(12usize),
+        "operator.departments.associated" => Some(13usize),
+        "operator.departments.dissociated" => Some(14usize),
+        "visitor.updated" => Some(15usize),
+        _ => None,
+    }
+}
+
+/// The event type the last body decoded in one pass carried, as an index into
+/// [`EVENT_TYPES`]: the prediction for the next body (`usize::MAX`: none yet).
+static PREDICTION: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(
+    usize::MAX,
+);
+
 /// Decodes one event of a known type in the one-pass decoder.
 struct Dispatcher;
 
 impl crate::single_pass::Dispatch for Dispatcher {
     type Event = Event;
+    fn prediction() -> &'static std::sync::atomic::AtomicUsize {
+        &PREDICTION
+    }
+    fn index_of(event_type: &str) -> Option<usize> {
+        event_index(event_type)
+    }
+    fn decode_as<'de, D: serde::Deserializer<'de>>(
+        index: usize,
+        d: D,
+    ) -> Result<Option<Event>, D::Error> {
+        Ok(
+            Some(
+                match index {
+                    0usize => {
+                        Event::ConversationCreated(
+                            Box::new(
+                                <ConversationCreated as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    1usize => {
+                        Event::ConversationAttenderUpdated(
+                            Box::new(
+                                <ConversationAttenderUpdated as serde::Deserialize>::deserialize(
+                                    d,
+                                )?,
+                            ),
+                        )
+                    }
+                    2usize => {
+                        Event::ConversationMissed(
+                            Box::new(
+                                <ConversationMissed as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    3usize => {
+                        Event::ConversationCompleted(
+                            Box::new(
+                                <ConversationCompleted as serde::Deserialize>::deserialize(
+                                    d,
+                                )?,
+                            ),
+                        )
+                    }
+                    4usize => {
+                        Event::ConversationRated(
+                            Box::new(
+                                <ConversationRated as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    5usize => {
+                        Event::ConversationVisitorReplied(
+                            Box::new(
+                                <ConversationVisitorReplied as serde::Deserialize>::deserialize(
+                                    d,
+                                )?,
+                            ),
+                        )
+                    }
+                    6usize => {
+                        Event::ConversationOperatorReplied(
+                            Box::new(
+                                <ConversationOperatorReplied as serde::Deserialize>::deserialize(
+                                    d,
+                                )?,
+                            ),
+                        )
+                    }
+                    7usize => {
+                        Event::DepartmentCreated(
+                            Box::new(
+                                <DepartmentCreated as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    8usize => {
+                        Event::DepartmentDeleted(
+                            Box::new(
+                                <DepartmentDeleted as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    9usize => {
+                        Event::DepartmentUpdated(
+                            Box::new(
+                                <DepartmentUpdated as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    10usize => {
+                        Event::OperatorCreated(
+                            Box::new(
+                                <OperatorCreated as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    11usize => {
+                        Event::OperatorUpdated(
+                            Box::new(
+                                <OperatorUpdated as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    12usize => {
+                        Event::OperatorDeleted(
+                            Box::new(
+                                <OperatorDeleted as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    13usize => {
+                        Event::OperatorDepartmentsAssociated(
+                            Box::new(
+                                <OperatorDepartmentsAssociated as serde::Deserialize>::deserialize(
+                                    d,
+                                )?,
+                            ),
+                        )
+                    }
+                    14usize => {
+                        Event::OperatorDepartmentsDissociated(
+                            Box::new(
+                                <OperatorDepartmentsDissociated as serde::Deserialize>::deserialize(
+                                    d,
+                                )?,
+                            ),
+                        )
+                    }
+                    15usize => {
+                        Event::VisitorUpdated(
+                            Box::new(
+                                <VisitorUpdated as serde::Deserialize>::deserialize(d)?,
+                            ),
+                        )
+                    }
+                    _ => return Ok(None),
+                },
+            ),
+        )
+    }
+    fn declared_index(event: &Event) -> Option<usize> {
+        match event {
+            Event::ConversationCreated(e) => event_index(e.event.as_str()),
+            Event::ConversationAttenderUpdated(e) => event_index(e.event.as_str()),
+            Event::ConversationMissed(e) => event_index(e.event.as_str()),
+            Event::ConversationCompleted(e) => event_index(e.event.as_str()),
+            Event::ConversationRated(e) => event_index(e.event.as_str()),
+            Event::ConversationVisitorReplied(e) => event_index(e.event.as_str()),
+            Event::ConversationOperatorReplied(e) => event_index(e.event.as_str()),
+            Event::DepartmentCreated(e) => event_index(e.event.as_str()),
+            Event::DepartmentDeleted(e) => event_index(e.event.as_str()),
+            Event::DepartmentUpdated(e) => event_index(e.event.as_str()),
+            Event::OperatorCreated(e) => event_index(e.event.as_str()),
+            Event::OperatorUpdated(e) => event_index(e.event.as_str()),
+            Event::OperatorDeleted(e) => event_index(e.event.as_str()),
+            Event::OperatorDepartmentsAssociated(e) => event_index(e.event.as_str()),
+            Event::OperatorDepartmentsDissociated(e) => event_index(e.event.as_str()),
+            Event::VisitorUpdated(e) => event_index(e.event.as_str()),
+            Event::Unknown(_) => None,
+        }
+    }
     fn decode<'de, D: serde::Deserializer<'de>>(
         event_type: Option<&str>,
         d: D,
