@@ -26,7 +26,13 @@ impl Patterns {
             }
         };
         let name = ident(&format!("PATTERN_{index}"));
-        quote!(&#name)
+        // A compiled matcher is called directly, so that it can be inlined at the check.
+        if crate::pattern_code::compile(source).is_some() {
+            let matcher = ident(&format!("pattern_{index}"));
+            quote!(#matcher, &#name)
+        } else {
+            quote!(|s: &str| #name.is_match(s).unwrap_or(false), &#name)
+        }
     }
 
     pub fn emit(&self) -> TokenStream {
@@ -48,7 +54,14 @@ impl Patterns {
                 },
             }
         });
-        quote!(#(#statics)*)
+        let all = (0..self.sources.len()).map(|i| ident(&format!("PATTERN_{i}")));
+        quote! {
+            #(#statics)*
+
+            /// Every pattern of the vendor's schemas, for tests that hold the generated matchers
+            /// to a regex engine.
+            pub static PATTERNS: &[&crate::validate::Pattern] = &[#(&#all),*];
+        }
     }
 }
 

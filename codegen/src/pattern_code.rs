@@ -293,6 +293,12 @@ fn ll1(seq: &[Piece], follow: &Set) -> bool {
     true
 }
 
+/// True when every non-ASCII character is in the set.
+fn covers_non_ascii(set: &Set) -> bool {
+    set.iter()
+        .any(|&(lo, hi)| lo <= '\u{80}' && hi == char::MAX)
+}
+
 fn is_ascii(set: &Set) -> bool {
     set.iter().all(|(_, hi)| hi.is_ascii())
 }
@@ -368,6 +374,17 @@ fn emit_piece(p: &Piece) -> TokenStream {
                     let byte = proc_macro2::Literal::byte_character(*lo as u8);
                     return quote!(c.eat(#byte));
                 }
+            }
+            if max.is_none() && covers_non_ascii(set) {
+                // `[^@ ]+` and the like: every non-ASCII character is in, so the run can be
+                // read byte by byte without decoding.
+                let ascii: Set = set
+                    .iter()
+                    .filter(|(lo, _)| lo.is_ascii())
+                    .map(|&(lo, hi)| (lo, hi.min('\u{7f}')))
+                    .collect();
+                let test = byte_test(&ascii);
+                return quote!(c.run_with_non_ascii(#test, #min));
             }
             let max = max_tokens(*max);
             if is_ascii(set) {

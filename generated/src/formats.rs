@@ -116,11 +116,12 @@ fn is_full_time(b: &[u8]) -> bool {
 /// `8-4-4-4-12` hexadecimal digits.
 pub fn is_uuid(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 36
-        && b.iter().enumerate().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => *c == b'-',
-            _ => c.is_ascii_hexdigit(),
-        })
+    if b.len() != 36 || b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
+        return false;
+    }
+    [&b[..8], &b[9..13], &b[14..18], &b[19..23], &b[24..]]
+        .iter()
+        .all(|group| group.iter().all(u8::is_ascii_hexdigit))
 }
 
 /// An RFC 5321 mailbox with a host name or an address literal as its domain.
@@ -131,18 +132,19 @@ pub fn is_email(s: &str) -> bool {
 /// The everyday form, `dot-atom@host.name` with ASCII letters, digits and `._%+-`, checked
 /// without the full parser; anything else goes to the full RFC 5321 check.
 fn plain_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
+    let b = s.as_bytes();
+    let Some(at) = b.iter().position(|&c| c == b'@') else {
         return false;
     };
-    let atom = |b: &u8| b.is_ascii_alphanumeric() || b"_%+-".contains(b);
-    !local.is_empty()
+    let (local, domain) = (&b[..at], &b[at + 1..]);
+    let atom = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'%' | b'+' | b'-');
+    let dot_atom = !local.is_empty()
         && local.len() <= 64
-        && local
-            .split('.')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| atom(&b)))
-        && domain.contains('.')
-        && is_hostname(domain)
-        && !domain.ends_with('.')
+        && local[0] != b'.'
+        && local[local.len() - 1] != b'.'
+        && local.windows(2).all(|w| !(w[0] == b'.' && w[1] == b'.'))
+        && local.iter().all(|&c| atom(c) || c == b'.');
+    dot_atom && domain.contains(&b'.') && domain.last() != Some(&b'.') && is_hostname_bytes(domain)
 }
 
 fn full_email(s: &str) -> bool {
@@ -164,6 +166,25 @@ fn full_email(s: &str) -> bool {
     }
 }
 
+/// [`is_hostname`] on bytes, for the email fast path: one pass, no allocation.
+fn is_hostname_bytes(b: &[u8]) -> bool {
+    if b.is_empty() || b.len() > 253 {
+        return false;
+    }
+    b.split(|&c| c == b'.').all(|label| {
+        !label.is_empty()
+            && label.len() <= 63
+            && label[0] != b'-'
+            && label[label.len() - 1] != b'-'
+            && label
+                .iter()
+                .all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+            && !(label.len() >= 4
+                && &label[2..4] == b"--"
+                && !label[..2].eq_ignore_ascii_case(b"xn"))
+    })
+}
+
 /// RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens.
 fn is_hostname(s: &str) -> bool {
     let s = s.strip_suffix('.').unwrap_or(s);
@@ -180,10 +201,37 @@ fn is_hostname(s: &str) -> bool {
         })
 }
 
-const UNRESERVED_OR_SUB_DELIM: &[u8] = b"-._~!$&'()*+,;=";
+/// Unreserved characters and sub-delimiters of RFC 3986, as a table: one lookup a byte.
+const PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        table[c] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+            );
+        c += 1;
+    }
+    table
+};
 
 fn is_plain(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || UNRESERVED_OR_SUB_DELIM.contains(&b)
+    PLAIN[b as usize]
 }
 
 /// The index after the run of bytes allowed by `extra` (besides unreserved, sub-delims and

@@ -122,6 +122,11 @@ impl Pattern {
         self.source
     }
 
+    /// True when `cargo xtask generate` compiled the pattern into Rust.
+    pub fn is_compiled(&self) -> bool {
+        matches!(self.matcher, Matcher::Compiled(_))
+    }
+
     /// `None` when a regex pattern does not compile, which `cargo xtask check` rules out.
     pub fn is_match(&self, s: &str) -> Option<bool> {
         match &self.matcher {
@@ -188,6 +193,24 @@ impl<'a> Cursor<'a> {
         n >= min as usize
     }
 
+    /// Consumes a run of characters that are either non-ASCII or ASCII accepted by `test`;
+    /// true when it holds at least `min` characters. Never stops inside a character: all
+    /// bytes of a non-ASCII character are non-ASCII.
+    #[inline]
+    pub fn run_with_non_ascii(&mut self, test: impl Fn(u8) -> bool, min: u32) -> bool {
+        let taken = self
+            .rest
+            .bytes()
+            .take_while(|&b| !b.is_ascii() || test(b))
+            .count();
+        let chars = self.rest.as_bytes()[..taken]
+            .iter()
+            .filter(|&&b| b & 0xC0 != 0x80)
+            .count();
+        self.rest = &self.rest[taken..];
+        chars >= min as usize
+    }
+
     /// True when the next character is in `set`.
     #[inline]
     pub fn peek_in(&self, set: &[(char, char)]) -> bool {
@@ -250,10 +273,21 @@ pub fn str_enum(v: &str, allowed: &[&str], at: &At<'_>, out: &mut Vec<Violation>
     }
 }
 
-pub fn str_pattern(v: &str, pattern: &Pattern, at: &At<'_>, out: &mut Vec<Violation>) {
+/// Checks `v` with `matches` (the pattern's generated matcher, or its regex), naming `pattern`
+/// in the violation.
+#[inline]
+pub fn str_pattern(
+    v: &str,
+    matches: impl Fn(&str) -> bool,
+    pattern: &Pattern,
+    at: &At<'_>,
+    out: &mut Vec<Violation>,
+) {
+    if matches(v) {
+        return;
+    }
     match pattern.is_match(v) {
-        Some(true) => {}
-        Some(false) => push(
+        Some(_) => push(
             out,
             at,
             "pattern",

@@ -2457,18 +2457,18 @@ impl crate::validate::Validate for Activity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_pattern(v, &PATTERN_2, &at, out);
+            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
         }
         {
             let v = &self.user;
@@ -2487,7 +2487,7 @@ impl crate::validate::Validate for User {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.photo_url;
@@ -2506,7 +2506,7 @@ impl crate::validate::Validate for Lead {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.stage;
@@ -2530,7 +2530,7 @@ impl crate::validate::Validate for LeadStage {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
     }
 }
@@ -2544,7 +2544,7 @@ impl crate::validate::Validate for LeadPipe {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
     }
 }
@@ -2577,12 +2577,12 @@ impl crate::validate::Validate for LeadCreatedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -2626,12 +2626,12 @@ impl crate::validate::Validate for LeadMovedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -2675,12 +2675,12 @@ impl crate::validate::Validate for LeadNameChangedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -2724,12 +2724,12 @@ impl crate::validate::Validate for LeadWonActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -2773,12 +2773,12 @@ impl crate::validate::Validate for LeadLostActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -2822,12 +2822,12 @@ impl crate::validate::Validate for LeadAssignedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -2871,12 +2871,12 @@ impl crate::validate::Validate for LeadUnassignedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -2920,12 +2920,12 @@ impl crate::validate::Validate for LeadSizeChangedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -2943,7 +2943,7 @@ impl crate::validate::Validate for LeadSizeChangedActivity {
             let at = at.key("lead_size");
             match v {
                 StringOrNumber::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_3, &at, out);
+                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
                 }
                 StringOrNumber::Number(_) => {}
             }
@@ -2952,7 +2952,7 @@ impl crate::validate::Validate for LeadSizeChangedActivity {
             let at = at.key("old_lead_size");
             match v {
                 StringOrNumber::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_3, &at, out);
+                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
                 }
                 StringOrNumber::Number(_) => {}
             }
@@ -2988,12 +2988,12 @@ impl crate::validate::Validate for LeadRestoredActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3037,12 +3037,12 @@ impl crate::validate::Validate for TodoCreatedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3057,11 +3057,23 @@ impl crate::validate::Validate for TodoCreatedActivity {
         }
         if let Some(v) = &self.todo_date {
             let at = at.key("todo_date");
-            crate::validate::str_pattern(v, &PATTERN_4, &at, out);
+            crate::validate::str_pattern(
+                v,
+                |s: &str| PATTERN_4.is_match(s).unwrap_or(false),
+                &PATTERN_4,
+                &at,
+                out,
+            );
         }
         if let Some(v) = &self.todo_time {
             let at = at.key("todo_time");
-            crate::validate::str_pattern(v, &PATTERN_5, &at, out);
+            crate::validate::str_pattern(
+                v,
+                |s: &str| PATTERN_5.is_match(s).unwrap_or(false),
+                &PATTERN_5,
+                &at,
+                out,
+            );
         }
     }
 }
@@ -3094,12 +3106,12 @@ impl crate::validate::Validate for TodoNameChangedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3143,12 +3155,12 @@ impl crate::validate::Validate for TodoTypeChangedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3192,12 +3204,12 @@ impl crate::validate::Validate for TodoDateChangedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3213,11 +3225,23 @@ impl crate::validate::Validate for TodoDateChangedActivity {
         {
             let v = &self.todo_date;
             let at = at.key("todo_date");
-            crate::validate::str_pattern(v, &PATTERN_4, &at, out);
+            crate::validate::str_pattern(
+                v,
+                |s: &str| PATTERN_4.is_match(s).unwrap_or(false),
+                &PATTERN_4,
+                &at,
+                out,
+            );
         }
         if let Some(v) = &self.old_todo_date {
             let at = at.key("old_todo_date");
-            crate::validate::str_pattern(v, &PATTERN_4, &at, out);
+            crate::validate::str_pattern(
+                v,
+                |s: &str| PATTERN_4.is_match(s).unwrap_or(false),
+                &PATTERN_4,
+                &at,
+                out,
+            );
         }
     }
 }
@@ -3250,12 +3274,12 @@ impl crate::validate::Validate for TodoTimeChangedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3271,11 +3295,23 @@ impl crate::validate::Validate for TodoTimeChangedActivity {
         {
             let v = &self.todo_time;
             let at = at.key("todo_time");
-            crate::validate::str_pattern(v, &PATTERN_5, &at, out);
+            crate::validate::str_pattern(
+                v,
+                |s: &str| PATTERN_5.is_match(s).unwrap_or(false),
+                &PATTERN_5,
+                &at,
+                out,
+            );
         }
         if let Some(v) = &self.old_todo_time {
             let at = at.key("old_todo_time");
-            crate::validate::str_pattern(v, &PATTERN_5, &at, out);
+            crate::validate::str_pattern(
+                v,
+                |s: &str| PATTERN_5.is_match(s).unwrap_or(false),
+                &PATTERN_5,
+                &at,
+                out,
+            );
         }
     }
 }
@@ -3308,12 +3344,12 @@ impl crate::validate::Validate for TodoDoneChangedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3357,12 +3393,12 @@ impl crate::validate::Validate for TodoDeletedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3406,12 +3442,12 @@ impl crate::validate::Validate for NoteCreatedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3455,12 +3491,12 @@ impl crate::validate::Validate for NoteUpdatedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3504,12 +3540,12 @@ impl crate::validate::Validate for NoteDeletedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3553,12 +3589,12 @@ impl crate::validate::Validate for AttachmentCreatedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3607,12 +3643,12 @@ impl crate::validate::Validate for AttachmentDeletedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3656,12 +3692,12 @@ impl crate::validate::Validate for RecordCreatedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3705,12 +3741,12 @@ impl crate::validate::Validate for RecordUpdatedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3754,12 +3790,12 @@ impl crate::validate::Validate for RecordDeletedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3803,12 +3839,12 @@ impl crate::validate::Validate for ContactAddedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3852,12 +3888,12 @@ impl crate::validate::Validate for ContactRemovedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3901,12 +3937,12 @@ impl crate::validate::Validate for ProductAddedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3924,7 +3960,7 @@ impl crate::validate::Validate for ProductAddedActivity {
             let at = at.key("product_quantity");
             match v {
                 StringOrNumber::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_3, &at, out);
+                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
                 }
                 StringOrNumber::Number(_) => {}
             }
@@ -3933,7 +3969,7 @@ impl crate::validate::Validate for ProductAddedActivity {
             let at = at.key("product_price");
             match v {
                 StringOrNumber::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_3, &at, out);
+                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
                 }
                 StringOrNumber::Number(_) => {}
             }
@@ -3969,12 +4005,12 @@ impl crate::validate::Validate for ProductRemovedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3992,7 +4028,7 @@ impl crate::validate::Validate for ProductRemovedActivity {
             let at = at.key("product_quantity");
             match v {
                 StringOrNumber::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_3, &at, out);
+                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
                 }
                 StringOrNumber::Number(_) => {}
             }
@@ -4028,12 +4064,12 @@ impl crate::validate::Validate for ZoneAddedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -4077,12 +4113,12 @@ impl crate::validate::Validate for ZoneRemovedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -4126,12 +4162,12 @@ impl crate::validate::Validate for SourceAddedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -4175,12 +4211,12 @@ impl crate::validate::Validate for SourceRemovedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -4224,12 +4260,12 @@ impl crate::validate::Validate for EmailReceivedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -4308,3 +4344,14 @@ static PATTERN_4: crate::validate::Pattern = crate::validate::Pattern::regex(
 static PATTERN_5: crate::validate::Pattern = crate::validate::Pattern::regex(
     "^([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?( ?[AaPp][Mm])?$",
 );
+
+/// Every pattern of the vendor's schemas, for tests that hold the generated matchers
+/// to a regex engine.
+pub static PATTERNS: &[&crate::validate::Pattern] = &[
+    &PATTERN_0,
+    &PATTERN_1,
+    &PATTERN_2,
+    &PATTERN_3,
+    &PATTERN_4,
+    &PATTERN_5,
+];

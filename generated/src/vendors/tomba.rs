@@ -287,24 +287,48 @@ impl crate::validate::Validate for Lead {
         {
             let v = &self.email;
             let at = at.key("email");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(
+                v,
+                |s: &str| PATTERN_0.is_match(s).unwrap_or(false),
+                &PATTERN_0,
+                &at,
+                out,
+            );
         }
         if let Some(v) = &self.phone {
             let at = at.key("phone");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
         }
         {
             let v = &self.website;
             let at = at.key("website");
-            crate::validate::str_pattern(v, &PATTERN_2, &at, out);
+            crate::validate::str_pattern(
+                v,
+                |s: &str| PATTERN_2.is_match(s).unwrap_or(false),
+                &PATTERN_2,
+                &at,
+                out,
+            );
         }
         if let Some(v) = &self.twitter {
             let at = at.key("twitter");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(
+                v,
+                |s: &str| PATTERN_3.is_match(s).unwrap_or(false),
+                &PATTERN_3,
+                &at,
+                out,
+            );
         }
         if let Some(v) = &self.linkedin {
             let at = at.key("linkedin");
-            crate::validate::str_pattern(v, &PATTERN_4, &at, out);
+            crate::validate::str_pattern(
+                v,
+                |s: &str| PATTERN_4.is_match(s).unwrap_or(false),
+                &PATTERN_4,
+                &at,
+                out,
+            );
         }
     }
 }
@@ -345,3 +369,13 @@ static PATTERN_3: crate::validate::Pattern = crate::validate::Pattern::regex(
 static PATTERN_4: crate::validate::Pattern = crate::validate::Pattern::regex(
     "^(|(https?://)?([A-Za-z0-9-]+\\.)*linkedin\\.com(/[^ \t\r\n]*)?)$",
 );
+
+/// Every pattern of the vendor's schemas, for tests that hold the generated matchers
+/// to a regex engine.
+pub static PATTERNS: &[&crate::validate::Pattern] = &[
+    &PATTERN_0,
+    &PATTERN_1,
+    &PATTERN_2,
+    &PATTERN_3,
+    &PATTERN_4,
+];

@@ -1812,19 +1812,19 @@ impl crate::validate::Validate for Envelope {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_pattern(v, &PATTERN_1, &at, out);
+            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
         }
         {
             let v = &self.event_time;
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_2, &at, out);
+                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -1847,13 +1847,13 @@ impl crate::validate::Validate for Envelope {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_3, &at, out);
+                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -1887,12 +1887,12 @@ impl crate::validate::Validate for Envelope {
         {
             let v = &self.entity_type;
             let at = at.key("entity_type");
-            crate::validate::str_pattern(v, &PATTERN_4, &at, out);
+            crate::validate::str_pattern(v, pattern_4, &PATTERN_4, &at, out);
         }
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
     }
 }
@@ -1906,7 +1906,7 @@ impl crate::validate::Validate for ConversationCreated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -1918,7 +1918,7 @@ impl crate::validate::Validate for ConversationCreated {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_2, &at, out);
+                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -1941,14 +1941,14 @@ impl crate::validate::Validate for ConversationCreated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.app_id;
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_3, &at, out);
+                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -1987,7 +1987,7 @@ impl crate::validate::Validate for ConversationCreated {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -2006,44 +2006,44 @@ impl crate::validate::Validate for Conversation {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.visitor_conversation_id;
             let at = at.key("visitor_conversation_id");
-            crate::validate::str_pattern(v, &PATTERN_5, &at, out);
+            crate::validate::str_pattern(v, pattern_5, &PATTERN_5, &at, out);
         }
         {
             let v = &self.reference_id;
             let at = at.key("reference_id");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.opened_time;
             let at = at.key("opened_time");
-            crate::validate::str_pattern(v, &PATTERN_2, &at, out);
+            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
         }
         {
             let v = &self.attended_time;
             let at = at.key("attended_time");
-            crate::validate::str_pattern(v, &PATTERN_2, &at, out);
+            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
         }
         {
             let v = &self.end_time;
             let at = at.key("end_time");
-            crate::validate::str_pattern(v, &PATTERN_2, &at, out);
+            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
         }
         {
             let v = &self.missed_time;
             let at = at.key("missed_time");
-            crate::validate::str_pattern(v, &PATTERN_2, &at, out);
+            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
         }
         {
             let v = &self.app_id;
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_3, &at, out);
+                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2059,7 +2059,7 @@ impl crate::validate::Validate for Conversation {
         {
             let v = &self.department_id;
             let at = at.key("department_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.owner;
@@ -2076,7 +2076,7 @@ impl crate::validate::Validate for Conversation {
             let at = at.key("supervisors");
             for (i, item) in v.iter().enumerate() {
                 let at = at.index(i);
-                crate::validate::str_pattern(item, &PATTERN_3, &at, out);
+                crate::validate::str_pattern(item, pattern_3, &PATTERN_3, &at, out);
             }
         }
         {
@@ -2084,13 +2084,13 @@ impl crate::validate::Validate for Conversation {
             let at = at.key("participants");
             for (i, item) in v.iter().enumerate() {
                 let at = at.index(i);
-                crate::validate::str_pattern(item, &PATTERN_3, &at, out);
+                crate::validate::str_pattern(item, pattern_3, &PATTERN_3, &at, out);
             }
         }
         {
             let v = &self.status;
             let at = at.key("status");
-            crate::validate::str_pattern(v, &PATTERN_6, &at, out);
+            crate::validate::str_pattern(v, pattern_6, &PATTERN_6, &at, out);
         }
         {
             let v = &self.chat_status;
@@ -2109,7 +2109,7 @@ impl crate::validate::Validate for Owner {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.email_id;
@@ -2131,7 +2131,7 @@ impl crate::validate::Validate for Visitor {
         }
         if let Some(v) = &self.phone {
             let at = at.key("phone");
-            crate::validate::str_pattern(v, &PATTERN_7, &at, out);
+            crate::validate::str_pattern(v, pattern_7, &PATTERN_7, &at, out);
         }
         {
             let v = &self.type_;
@@ -2141,7 +2141,7 @@ impl crate::validate::Validate for Visitor {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
     }
 }
@@ -2157,7 +2157,7 @@ impl crate::validate::Validate for ConversationChatStatus {
             let at = at.key("status_code");
             for (i, item) in v.iter().enumerate() {
                 let at = at.index(i);
-                crate::validate::str_pattern(item, &PATTERN_8, &at, out);
+                crate::validate::str_pattern(item, pattern_8, &PATTERN_8, &at, out);
             }
         }
         {
@@ -2165,13 +2165,13 @@ impl crate::validate::Validate for ConversationChatStatus {
             let at = at.key("state");
             for (i, item) in v.iter().enumerate() {
                 let at = at.index(i);
-                crate::validate::str_pattern(item, &PATTERN_8, &at, out);
+                crate::validate::str_pattern(item, pattern_8, &PATTERN_8, &at, out);
             }
         }
         {
             let v = &self.label;
             let at = at.key("label");
-            crate::validate::str_pattern(v, &PATTERN_6, &at, out);
+            crate::validate::str_pattern(v, pattern_6, &PATTERN_6, &at, out);
         }
     }
 }
@@ -2185,7 +2185,7 @@ impl crate::validate::Validate for ConversationAttenderUpdated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -2197,7 +2197,7 @@ impl crate::validate::Validate for ConversationAttenderUpdated {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_2, &at, out);
+                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2220,14 +2220,14 @@ impl crate::validate::Validate for ConversationAttenderUpdated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.app_id;
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_3, &at, out);
+                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2266,7 +2266,7 @@ impl crate::validate::Validate for ConversationAttenderUpdated {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -2285,7 +2285,7 @@ impl crate::validate::Validate for ConversationMissed {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -2297,7 +2297,7 @@ impl crate::validate::Validate for ConversationMissed {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_2, &at, out);
+                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2320,14 +2320,14 @@ impl crate::validate::Validate for ConversationMissed {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.app_id;
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_3, &at, out);
+                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2366,7 +2366,7 @@ impl crate::validate::Validate for ConversationMissed {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -2385,7 +2385,7 @@ impl crate::validate::Validate for ConversationCompleted {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -2397,7 +2397,7 @@ impl crate::validate::Validate for ConversationCompleted {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_2, &at, out);
+                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2420,14 +2420,14 @@ impl crate::validate::Validate for ConversationCompleted {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.app_id;
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_3, &at, out);
+                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2466,7 +2466,7 @@ impl crate::validate::Validate for ConversationCompleted {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -2485,7 +2485,7 @@ impl crate::validate::Validate for ConversationRated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -2497,7 +2497,7 @@ impl crate::validate::Validate for ConversationRated {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_2, &at, out);
+                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2520,14 +2520,14 @@ impl crate::validate::Validate for ConversationRated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.app_id;
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_3, &at, out);
+                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2566,7 +2566,7 @@ impl crate::validate::Validate for ConversationRated {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -2584,7 +2584,7 @@ impl crate::validate::Validate for ConversationRatedEntity {
     ) {
         if let Some(v) = &self.id {
             let at = at.key("id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.rating {
             let at = at.key("rating");
@@ -2605,7 +2605,7 @@ impl crate::validate::Validate for ConversationRatedEntity {
         }
         if let Some(v) = &self.status {
             let at = at.key("status");
-            crate::validate::str_pattern(v, &PATTERN_6, &at, out);
+            crate::validate::str_pattern(v, pattern_6, &PATTERN_6, &at, out);
         }
         {
             let v = &self.owner;
@@ -2629,7 +2629,7 @@ impl crate::validate::Validate for ConversationVisitorReplied {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -2641,7 +2641,7 @@ impl crate::validate::Validate for ConversationVisitorReplied {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_2, &at, out);
+                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2664,14 +2664,14 @@ impl crate::validate::Validate for ConversationVisitorReplied {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.app_id;
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_3, &at, out);
+                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2710,7 +2710,7 @@ impl crate::validate::Validate for ConversationVisitorReplied {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -2729,7 +2729,7 @@ impl crate::validate::Validate for ConversationReply {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.message;
@@ -2748,7 +2748,7 @@ impl crate::validate::Validate for ConversationReply {
             let at = at.key("version");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_0, &at, out);
+                    crate::validate::str_pattern(x, pattern_0, &PATTERN_0, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2777,7 +2777,7 @@ impl crate::validate::Validate for Message {
         }
         if let Some(v) = &self.msgid {
             let at = at.key("msgid");
-            crate::validate::str_pattern(v, &PATTERN_9, &at, out);
+            crate::validate::str_pattern(v, pattern_9, &PATTERN_9, &at, out);
         }
     }
 }
@@ -2791,7 +2791,7 @@ impl crate::validate::Validate for MessageSender {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::str_pattern(v, &PATTERN_10, &at, out);
+            crate::validate::str_pattern(v, pattern_10, &PATTERN_10, &at, out);
         }
     }
 }
@@ -2805,7 +2805,7 @@ impl crate::validate::Validate for ConversationOperatorReplied {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -2817,7 +2817,7 @@ impl crate::validate::Validate for ConversationOperatorReplied {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_2, &at, out);
+                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2840,14 +2840,14 @@ impl crate::validate::Validate for ConversationOperatorReplied {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.app_id;
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_3, &at, out);
+                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2886,7 +2886,7 @@ impl crate::validate::Validate for ConversationOperatorReplied {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -2905,7 +2905,7 @@ impl crate::validate::Validate for DepartmentCreated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -2917,7 +2917,7 @@ impl crate::validate::Validate for DepartmentCreated {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_2, &at, out);
+                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2940,13 +2940,13 @@ impl crate::validate::Validate for DepartmentCreated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_3, &at, out);
+                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2985,7 +2985,7 @@ impl crate::validate::Validate for DepartmentCreated {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -3009,19 +3009,19 @@ impl crate::validate::Validate for Department {
         {
             let v = &self.created_time;
             let at = at.key("created_time");
-            crate::validate::str_pattern(v, &PATTERN_2, &at, out);
+            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
         }
         {
             let v = &self.modified_time;
             let at = at.key("modified_time");
-            crate::validate::str_pattern(v, &PATTERN_2, &at, out);
+            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
         }
         {
             let v = &self.operators;
             let at = at.key("operators");
             for (i, item) in v.iter().enumerate() {
                 let at = at.index(i);
-                crate::validate::str_pattern(item, &PATTERN_3, &at, out);
+                crate::validate::str_pattern(item, pattern_3, &PATTERN_3, &at, out);
             }
         }
         {
@@ -3042,12 +3042,12 @@ impl crate::validate::Validate for Department {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.created_by;
             let at = at.key("created_by");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
     }
 }
@@ -3061,12 +3061,12 @@ impl crate::validate::Validate for DepartmentEmailConfigurations {
         {
             let v = &self.missedchat_recipients;
             let at = at.key("missedchat_recipients");
-            crate::validate::str_pattern(v, &PATTERN_11, &at, out);
+            crate::validate::str_pattern(v, pattern_11, &PATTERN_11, &at, out);
         }
         {
             let v = &self.cc_recipients;
             let at = at.key("cc_recipients");
-            crate::validate::str_pattern(v, &PATTERN_11, &at, out);
+            crate::validate::str_pattern(v, pattern_11, &PATTERN_11, &at, out);
         }
         {
             let v = &self.is_blockip_mail_enabled;
@@ -3081,7 +3081,7 @@ impl crate::validate::Validate for DepartmentEmailConfigurations {
         {
             let v = &self.transcript_recipients;
             let at = at.key("transcript_recipients");
-            crate::validate::str_pattern(v, &PATTERN_11, &at, out);
+            crate::validate::str_pattern(v, pattern_11, &PATTERN_11, &at, out);
         }
         {
             let v = &self.is_feedback_mail_enabled;
@@ -3091,12 +3091,12 @@ impl crate::validate::Validate for DepartmentEmailConfigurations {
         {
             let v = &self.blockip_recipients;
             let at = at.key("blockip_recipients");
-            crate::validate::str_pattern(v, &PATTERN_11, &at, out);
+            crate::validate::str_pattern(v, pattern_11, &PATTERN_11, &at, out);
         }
         {
             let v = &self.feedback_recipients;
             let at = at.key("feedback_recipients");
-            crate::validate::str_pattern(v, &PATTERN_11, &at, out);
+            crate::validate::str_pattern(v, pattern_11, &PATTERN_11, &at, out);
         }
         {
             let v = &self.is_missedchat_mail_enabled;
@@ -3125,7 +3125,7 @@ impl crate::validate::Validate for DepartmentDeleted {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -3137,7 +3137,7 @@ impl crate::validate::Validate for DepartmentDeleted {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_2, &at, out);
+                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3160,13 +3160,13 @@ impl crate::validate::Validate for DepartmentDeleted {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_3, &at, out);
+                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3205,7 +3205,7 @@ impl crate::validate::Validate for DepartmentDeleted {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
     }
 }
@@ -3219,7 +3219,7 @@ impl crate::validate::Validate for DepartmentUpdated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -3231,7 +3231,7 @@ impl crate::validate::Validate for DepartmentUpdated {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_2, &at, out);
+                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3254,13 +3254,13 @@ impl crate::validate::Validate for DepartmentUpdated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_3, &at, out);
+                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3299,7 +3299,7 @@ impl crate::validate::Validate for DepartmentUpdated {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -3318,7 +3318,7 @@ impl crate::validate::Validate for OperatorCreated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -3330,7 +3330,7 @@ impl crate::validate::Validate for OperatorCreated {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_2, &at, out);
+                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3353,13 +3353,13 @@ impl crate::validate::Validate for OperatorCreated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_3, &at, out);
+                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3398,7 +3398,7 @@ impl crate::validate::Validate for OperatorCreated {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -3422,17 +3422,17 @@ impl crate::validate::Validate for Operator {
         {
             let v = &self.signature;
             let at = at.key("signature");
-            crate::validate::str_pattern(v, &PATTERN_12, &at, out);
+            crate::validate::str_pattern(v, pattern_12, &PATTERN_12, &at, out);
         }
         {
             let v = &self.language;
             let at = at.key("language");
-            crate::validate::str_pattern(v, &PATTERN_13, &at, out);
+            crate::validate::str_pattern(v, pattern_13, &PATTERN_13, &at, out);
         }
         {
             let v = &self.locale;
             let at = at.key("locale");
-            crate::validate::str_pattern(v, &PATTERN_13, &at, out);
+            crate::validate::str_pattern(v, pattern_13, &PATTERN_13, &at, out);
         }
         {
             let v = &self.notify;
@@ -3442,30 +3442,30 @@ impl crate::validate::Validate for Operator {
         {
             let v = &self.modified_time;
             let at = at.key("modified_time");
-            crate::validate::str_pattern(v, &PATTERN_2, &at, out);
+            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
         }
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.departments;
             let at = at.key("departments");
             for (i, item) in v.iter().enumerate() {
                 let at = at.index(i);
-                crate::validate::str_pattern(item, &PATTERN_3, &at, out);
+                crate::validate::str_pattern(item, pattern_3, &PATTERN_3, &at, out);
             }
         }
         {
             let v = &self.created_time;
             let at = at.key("created_time");
-            crate::validate::str_pattern(v, &PATTERN_2, &at, out);
+            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
         }
         {
             let v = &self.time_format;
             let at = at.key("time_format");
-            crate::validate::str_pattern(v, &PATTERN_14, &at, out);
+            crate::validate::str_pattern(v, pattern_14, &PATTERN_14, &at, out);
         }
         {
             let v = &self.address;
@@ -3475,31 +3475,31 @@ impl crate::validate::Validate for Operator {
         {
             let v = &self.maximum_concurrent_chat;
             let at = at.key("maximum_concurrent_chat");
-            crate::validate::str_pattern(v, &PATTERN_15, &at, out);
+            crate::validate::str_pattern(v, pattern_15, &PATTERN_15, &at, out);
         }
         {
             let v = &self.image_url;
             let at = at.key("image_url");
-            crate::validate::str_pattern(v, &PATTERN_16, &at, out);
+            crate::validate::str_pattern(v, pattern_16, &PATTERN_16, &at, out);
         }
         {
             let v = &self.mobile;
             let at = at.key("mobile");
-            crate::validate::str_pattern(v, &PATTERN_17, &at, out);
+            crate::validate::str_pattern(v, pattern_17, &PATTERN_17, &at, out);
         }
         if let Some(v) = &self.zuid {
             let at = at.key("zuid");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.locale_country;
             let at = at.key("locale_country");
-            crate::validate::str_pattern(v, &PATTERN_18, &at, out);
+            crate::validate::str_pattern(v, pattern_18, &PATTERN_18, &at, out);
         }
         {
             let v = &self.phone;
             let at = at.key("phone");
-            crate::validate::str_pattern(v, &PATTERN_17, &at, out);
+            crate::validate::str_pattern(v, pattern_17, &PATTERN_17, &at, out);
         }
         {
             let v = &self.social_media;
@@ -3528,12 +3528,12 @@ impl crate::validate::Validate for OperatorAddress {
         {
             let v = &self.country;
             let at = at.key("country");
-            crate::validate::str_pattern(v, &PATTERN_18, &at, out);
+            crate::validate::str_pattern(v, pattern_18, &PATTERN_18, &at, out);
         }
         {
             let v = &self.pincode;
             let at = at.key("pincode");
-            crate::validate::str_pattern(v, &PATTERN_19, &at, out);
+            crate::validate::str_pattern(v, pattern_19, &PATTERN_19, &at, out);
         }
     }
 }
@@ -3566,7 +3566,7 @@ impl crate::validate::Validate for OperatorProfile {
         {
             let v = &self.profile_url;
             let at = at.key("profile_url");
-            crate::validate::str_pattern(v, &PATTERN_16, &at, out);
+            crate::validate::str_pattern(v, pattern_16, &PATTERN_16, &at, out);
         }
     }
 }
@@ -3580,7 +3580,7 @@ impl crate::validate::Validate for OperatorUpdated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -3592,7 +3592,7 @@ impl crate::validate::Validate for OperatorUpdated {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_2, &at, out);
+                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3615,13 +3615,13 @@ impl crate::validate::Validate for OperatorUpdated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_3, &at, out);
+                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3660,7 +3660,7 @@ impl crate::validate::Validate for OperatorUpdated {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -3679,7 +3679,7 @@ impl crate::validate::Validate for OperatorDeleted {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -3691,7 +3691,7 @@ impl crate::validate::Validate for OperatorDeleted {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_2, &at, out);
+                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3714,13 +3714,13 @@ impl crate::validate::Validate for OperatorDeleted {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_3, &at, out);
+                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3759,7 +3759,7 @@ impl crate::validate::Validate for OperatorDeleted {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
     }
 }
@@ -3773,7 +3773,7 @@ impl crate::validate::Validate for OperatorDepartmentsAssociated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -3785,7 +3785,7 @@ impl crate::validate::Validate for OperatorDepartmentsAssociated {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_2, &at, out);
+                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3808,13 +3808,13 @@ impl crate::validate::Validate for OperatorDepartmentsAssociated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_3, &at, out);
+                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3853,7 +3853,7 @@ impl crate::validate::Validate for OperatorDepartmentsAssociated {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.entity {
             let at = at.key("entity");
@@ -3871,7 +3871,7 @@ impl crate::validate::Validate for OperatorDepartmentsDissociated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -3883,7 +3883,7 @@ impl crate::validate::Validate for OperatorDepartmentsDissociated {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_2, &at, out);
+                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3906,13 +3906,13 @@ impl crate::validate::Validate for OperatorDepartmentsDissociated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_3, &at, out);
+                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3951,7 +3951,7 @@ impl crate::validate::Validate for OperatorDepartmentsDissociated {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.entity {
             let at = at.key("entity");
@@ -3969,7 +3969,7 @@ impl crate::validate::Validate for VisitorUpdated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -3981,7 +3981,7 @@ impl crate::validate::Validate for VisitorUpdated {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_2, &at, out);
+                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -4004,14 +4004,14 @@ impl crate::validate::Validate for VisitorUpdated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.app_id;
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, &PATTERN_3, &at, out);
+                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -4050,7 +4050,7 @@ impl crate::validate::Validate for VisitorUpdated {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -4069,7 +4069,7 @@ impl crate::validate::Validate for VisitorUpdatedEntity {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
         {
             let v = &self.type_;
@@ -4082,7 +4082,7 @@ impl crate::validate::Validate for VisitorUpdatedEntity {
         }
         if let Some(v) = &self.phone {
             let at = at.key("phone");
-            crate::validate::str_pattern(v, &PATTERN_7, &at, out);
+            crate::validate::str_pattern(v, pattern_7, &PATTERN_7, &at, out);
         }
         if let Some(v) = &self.lead {
             let at = at.key("lead");
@@ -4105,7 +4105,7 @@ impl crate::validate::Validate for VisitorUpdatedEntityLead {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
     }
 }
@@ -4119,7 +4119,7 @@ impl crate::validate::Validate for VisitorModifier {
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_pattern(v, &PATTERN_20, &at, out);
+            crate::validate::str_pattern(v, pattern_20, &PATTERN_20, &at, out);
         }
         {
             let v = &self.email_id;
@@ -4129,7 +4129,7 @@ impl crate::validate::Validate for VisitorModifier {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
         }
     }
 }
@@ -4289,30 +4289,24 @@ fn pattern_11(s: &str) -> bool {
         )
     {
         c
-            .chars(
-                &[
-                    ('\0', '\u{8}'),
-                    ('\u{b}', '\u{c}'),
-                    ('\u{e}', '\u{1f}'),
-                    ('!', '+'),
-                    ('-', '?'),
-                    ('A', '\u{10ffff}'),
-                ],
+            .run_with_non_ascii(
+                |b| {
+                    matches!(
+                        b, b'\0'..= b'\x08' | b'\x0B'..= b'\x0C' | b'\x0E'..= b'\x1F' |
+                        b'!'..= b'+' | b'-'..= b'?' | b'A'..= b'\x7F'
+                    )
+                },
                 1u32,
-                None,
             ) && c.eat(b'@')
             && c
-                .chars(
-                    &[
-                        ('\0', '\u{8}'),
-                        ('\u{b}', '\u{c}'),
-                        ('\u{e}', '\u{1f}'),
-                        ('!', '+'),
-                        ('-', '?'),
-                        ('A', '\u{10ffff}'),
-                    ],
+                .run_with_non_ascii(
+                    |b| {
+                        matches!(
+                            b, b'\0'..= b'\x08' | b'\x0B'..= b'\x0C' | b'\x0E'..= b'\x1F'
+                            | b'!'..= b'+' | b'-'..= b'?' | b'A'..= b'\x7F'
+                        )
+                    },
                     1u32,
-                    None,
                 )
             && c
                 .repeat(
@@ -4322,30 +4316,24 @@ fn pattern_11(s: &str) -> bool {
                     |c| {
                         c.eat(b',')
                             && c
-                                .chars(
-                                    &[
-                                        ('\0', '\u{8}'),
-                                        ('\u{b}', '\u{c}'),
-                                        ('\u{e}', '\u{1f}'),
-                                        ('!', '+'),
-                                        ('-', '?'),
-                                        ('A', '\u{10ffff}'),
-                                    ],
+                                .run_with_non_ascii(
+                                    |b| {
+                                        matches!(
+                                            b, b'\0'..= b'\x08' | b'\x0B'..= b'\x0C' | b'\x0E'..=
+                                            b'\x1F' | b'!'..= b'+' | b'-'..= b'?' | b'A'..= b'\x7F'
+                                        )
+                                    },
                                     1u32,
-                                    None,
                                 ) && c.eat(b'@')
                             && c
-                                .chars(
-                                    &[
-                                        ('\0', '\u{8}'),
-                                        ('\u{b}', '\u{c}'),
-                                        ('\u{e}', '\u{1f}'),
-                                        ('!', '+'),
-                                        ('-', '?'),
-                                        ('A', '\u{10ffff}'),
-                                    ],
+                                .run_with_non_ascii(
+                                    |b| {
+                                        matches!(
+                                            b, b'\0'..= b'\x08' | b'\x0B'..= b'\x0C' | b'\x0E'..=
+                                            b'\x1F' | b'!'..= b'+' | b'-'..= b'?' | b'A'..= b'\x7F'
+                                        )
+                                    },
                                     1u32,
-                                    None,
                                 )
                     },
                 )
@@ -4434,15 +4422,14 @@ fn pattern_16(s: &str) -> bool {
             && c.bytes(|b| matches!(b, b's'), 0u32, Some(1u32)) && c.eat(b':')
             && c.eat(b'/') && c.eat(b'/')
             && c
-                .chars(
-                    &[
-                        ('\0', '\u{8}'),
-                        ('\u{b}', '\u{c}'),
-                        ('\u{e}', '\u{1f}'),
-                        ('!', '\u{10ffff}'),
-                    ],
+                .run_with_non_ascii(
+                    |b| {
+                        matches!(
+                            b, b'\0'..= b'\x08' | b'\x0B'..= b'\x0C' | b'\x0E'..= b'\x1F'
+                            | b'!'..= b'\x7F'
+                        )
+                    },
                     1u32,
-                    None,
                 )
     } else {
         true
@@ -4509,3 +4496,29 @@ fn pattern_20(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
     c.bytes(|b| matches!(b, b'_' | b'a'..= b'z'), 1u32, None) && c.at_end()
 }
+
+/// Every pattern of the vendor's schemas, for tests that hold the generated matchers
+/// to a regex engine.
+pub static PATTERNS: &[&crate::validate::Pattern] = &[
+    &PATTERN_0,
+    &PATTERN_1,
+    &PATTERN_2,
+    &PATTERN_3,
+    &PATTERN_4,
+    &PATTERN_5,
+    &PATTERN_6,
+    &PATTERN_7,
+    &PATTERN_8,
+    &PATTERN_9,
+    &PATTERN_10,
+    &PATTERN_11,
+    &PATTERN_12,
+    &PATTERN_13,
+    &PATTERN_14,
+    &PATTERN_15,
+    &PATTERN_16,
+    &PATTERN_17,
+    &PATTERN_18,
+    &PATTERN_19,
+    &PATTERN_20,
+];
