@@ -17,7 +17,8 @@ pub struct Patterns {
 }
 
 impl Patterns {
-    fn static_for(&mut self, source: &str) -> TokenStream {
+    /// The check of the string `v` at `at` against `source`.
+    fn check_for(&mut self, source: &str, v: &TokenStream, at: &TokenStream) -> TokenStream {
         let index = match self.sources.iter().position(|s| s == source) {
             Some(i) => i,
             None => {
@@ -29,9 +30,9 @@ impl Patterns {
         // A compiled matcher is called directly, so that it can be inlined at the check.
         if crate::pattern_code::compile(source).is_some() {
             let matcher = ident(&format!("pattern_{index}"));
-            quote!(#matcher, &#name)
+            quote!(crate::validate::pattern_result(#v, #matcher(#v), &#name, #at, out);)
         } else {
-            quote!(|s: &str| #name.is_match(s).unwrap_or(false), &#name)
+            quote!(crate::validate::str_pattern(#v, &#name, #at, out);)
         }
     }
 
@@ -49,6 +50,11 @@ impl Patterns {
                         }
                     }
                 }
+                // Optional text fields are often sent empty: a pattern that accepts "" answers
+                // for it without running the regex.
+                None if regex::Regex::new(source).is_ok_and(|re| re.is_match("")) => quote! {
+                    static #name: crate::validate::Pattern = crate::validate::Pattern::regex_accepting_empty(#source);
+                },
                 None => quote! {
                     static #name: crate::validate::Pattern = crate::validate::Pattern::regex(#source);
                 },
@@ -232,8 +238,7 @@ impl<'a> ValidatorEmitter<'a> {
             out.push(quote!(crate::validate::str_enum(#v, &[#(#strings),*], #at, out);));
         }
         if let Some(pattern) = &schema.pattern {
-            let re = self.patterns.static_for(pattern);
-            out.push(quote!(crate::validate::str_pattern(#v, #re, #at, out);));
+            out.push(self.patterns.check_for(pattern, v, at));
         }
         if let Some(format) = schema.format {
             let f = match format {

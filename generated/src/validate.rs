@@ -94,6 +94,7 @@ fn push(out: &mut Vec<Violation>, at: &At<'_>, keyword: &'static str, message: S
 pub struct Pattern {
     source: &'static str,
     matcher: Matcher,
+    accepts_empty: bool,
 }
 
 enum Matcher {
@@ -107,6 +108,7 @@ impl Pattern {
         Pattern {
             source,
             matcher: Matcher::Compiled(matcher),
+            accepts_empty: false,
         }
     }
 
@@ -115,6 +117,17 @@ impl Pattern {
         Pattern {
             source,
             matcher: Matcher::Regex(OnceLock::new()),
+            accepts_empty: false,
+        }
+    }
+
+    /// A regex pattern that matches the empty string (`cargo xtask generate` checked), which
+    /// then needs no engine.
+    pub const fn regex_accepting_empty(source: &'static str) -> Self {
+        Pattern {
+            source,
+            matcher: Matcher::Regex(OnceLock::new()),
+            accepts_empty: true,
         }
     }
 
@@ -131,6 +144,7 @@ impl Pattern {
     pub fn is_match(&self, s: &str) -> Option<bool> {
         match &self.matcher {
             Matcher::Compiled(matches) => Some(matches(s)),
+            Matcher::Regex(_) if self.accepts_empty && s.is_empty() => Some(true),
             Matcher::Regex(compiled) => compiled
                 .get_or_init(|| regex::Regex::new(self.source).ok())
                 .as_ref()
@@ -273,21 +287,11 @@ pub fn str_enum(v: &str, allowed: &[&str], at: &At<'_>, out: &mut Vec<Violation>
     }
 }
 
-/// Checks `v` with `matches` (the pattern's generated matcher, or its regex), naming `pattern`
-/// in the violation.
-#[inline]
-pub fn str_pattern(
-    v: &str,
-    matches: impl Fn(&str) -> bool,
-    pattern: &Pattern,
-    at: &At<'_>,
-    out: &mut Vec<Violation>,
-) {
-    if matches(v) {
-        return;
-    }
+/// Checks `v` against a regex pattern.
+pub fn str_pattern(v: &str, pattern: &Pattern, at: &At<'_>, out: &mut Vec<Violation>) {
     match pattern.is_match(v) {
-        Some(_) => push(
+        Some(true) => {}
+        Some(false) => push(
             out,
             at,
             "pattern",
@@ -302,6 +306,25 @@ pub fn str_pattern(
                 pattern.source()
             ),
         ),
+    }
+}
+
+/// Records the verdict of a pattern's generated matcher, called inline by the validator.
+#[inline]
+pub fn pattern_result(
+    v: &str,
+    matched: bool,
+    pattern: &Pattern,
+    at: &At<'_>,
+    out: &mut Vec<Violation>,
+) {
+    if !matched {
+        push(
+            out,
+            at,
+            "pattern",
+            format!("{v:?} does not match {:?}", pattern.source()),
+        );
     }
 }
 

@@ -1831,18 +1831,18 @@ impl crate::validate::Validate for Envelope {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
     }
 }
@@ -1856,7 +1856,7 @@ impl crate::validate::Validate for LeadCreate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -1867,7 +1867,7 @@ impl crate::validate::Validate for LeadCreate {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -1886,7 +1886,7 @@ impl crate::validate::Validate for Lead {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         if let Some(v) = &self.email {
@@ -1896,28 +1896,28 @@ impl crate::validate::Validate for Lead {
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         if let Some(v) = &self.updated_at {
             let at = at.key("updated_at");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         if let Some(v) = &self.is_deleted_at {
             let at = at.key("is_deleted_at");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         if let Some(v) = &self.id_import_task {
             let at = at.key("id_import_task");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
     }
@@ -1932,7 +1932,7 @@ impl crate::validate::Validate for LeadUpdate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -1943,7 +1943,7 @@ impl crate::validate::Validate for LeadUpdate {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -1962,7 +1962,7 @@ impl crate::validate::Validate for LeadDelete {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -1973,7 +1973,7 @@ impl crate::validate::Validate for LeadDelete {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -1992,7 +1992,7 @@ impl crate::validate::Validate for LeadStatusUpdate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2003,7 +2003,7 @@ impl crate::validate::Validate for LeadStatusUpdate {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2021,27 +2021,27 @@ impl crate::validate::Validate for Entity {
     ) {
         if let Some(v) = &self.id {
             let at = at.key("id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         if let Some(v) = &self.id_space {
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         if let Some(v) = &self.id_lead {
             let at = at.key("id_lead");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         if let Some(v) = &self.created_at {
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         if let Some(Some(v)) = &self.updated_at {
             let at = at.key("updated_at");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
     }
@@ -2056,7 +2056,7 @@ impl crate::validate::Validate for LeadListUpdate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2067,7 +2067,7 @@ impl crate::validate::Validate for LeadListUpdate {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2086,7 +2086,7 @@ impl crate::validate::Validate for LeadTagsUpdate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2097,7 +2097,7 @@ impl crate::validate::Validate for LeadTagsUpdate {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2116,7 +2116,7 @@ impl crate::validate::Validate for LeadTrack {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2127,7 +2127,7 @@ impl crate::validate::Validate for LeadTrack {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2146,7 +2146,7 @@ impl crate::validate::Validate for LeadTaskCreate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2157,7 +2157,7 @@ impl crate::validate::Validate for LeadTaskCreate {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2176,7 +2176,7 @@ impl crate::validate::Validate for LeadTaskUpdate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2187,7 +2187,7 @@ impl crate::validate::Validate for LeadTaskUpdate {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2206,7 +2206,7 @@ impl crate::validate::Validate for LeadTaskDelete {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2217,7 +2217,7 @@ impl crate::validate::Validate for LeadTaskDelete {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2236,7 +2236,7 @@ impl crate::validate::Validate for LeadNoteCreate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2247,7 +2247,7 @@ impl crate::validate::Validate for LeadNoteCreate {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2266,7 +2266,7 @@ impl crate::validate::Validate for LeadNoteUpdate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2277,7 +2277,7 @@ impl crate::validate::Validate for LeadNoteUpdate {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2296,7 +2296,7 @@ impl crate::validate::Validate for LeadNoteDelete {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2307,7 +2307,7 @@ impl crate::validate::Validate for LeadNoteDelete {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2326,7 +2326,7 @@ impl crate::validate::Validate for LeadLinkedinNew {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2337,7 +2337,7 @@ impl crate::validate::Validate for LeadLinkedinNew {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2356,7 +2356,7 @@ impl crate::validate::Validate for LeadTwitterNew {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2367,7 +2367,7 @@ impl crate::validate::Validate for LeadTwitterNew {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2386,7 +2386,7 @@ impl crate::validate::Validate for LeadEmailNew {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2397,7 +2397,7 @@ impl crate::validate::Validate for LeadEmailNew {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2416,7 +2416,7 @@ impl crate::validate::Validate for CampaignCreate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2427,7 +2427,7 @@ impl crate::validate::Validate for CampaignCreate {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2446,7 +2446,7 @@ impl crate::validate::Validate for CampaignUpdate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2457,7 +2457,7 @@ impl crate::validate::Validate for CampaignUpdate {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2476,7 +2476,7 @@ impl crate::validate::Validate for CampaignDelete {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2487,7 +2487,7 @@ impl crate::validate::Validate for CampaignDelete {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2506,7 +2506,7 @@ impl crate::validate::Validate for CampaignEmailSent {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2517,7 +2517,7 @@ impl crate::validate::Validate for CampaignEmailSent {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2536,7 +2536,7 @@ impl crate::validate::Validate for CampaignEmailReply {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2547,7 +2547,7 @@ impl crate::validate::Validate for CampaignEmailReply {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2566,7 +2566,7 @@ impl crate::validate::Validate for CampaignEmailOpen {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2577,7 +2577,7 @@ impl crate::validate::Validate for CampaignEmailOpen {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2596,7 +2596,7 @@ impl crate::validate::Validate for CampaignEmailClick {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2607,7 +2607,7 @@ impl crate::validate::Validate for CampaignEmailClick {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2626,7 +2626,7 @@ impl crate::validate::Validate for CampaignEmailBounce {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2637,7 +2637,7 @@ impl crate::validate::Validate for CampaignEmailBounce {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2656,7 +2656,7 @@ impl crate::validate::Validate for CampaignEmailUnsubscribe {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2667,7 +2667,7 @@ impl crate::validate::Validate for CampaignEmailUnsubscribe {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2686,7 +2686,7 @@ impl crate::validate::Validate for ListCreate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2697,7 +2697,7 @@ impl crate::validate::Validate for ListCreate {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2716,7 +2716,7 @@ impl crate::validate::Validate for ListUpdate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2727,7 +2727,7 @@ impl crate::validate::Validate for ListUpdate {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2746,7 +2746,7 @@ impl crate::validate::Validate for ListDelete {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2757,7 +2757,7 @@ impl crate::validate::Validate for ListDelete {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2776,7 +2776,7 @@ impl crate::validate::Validate for StatusCreate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2787,7 +2787,7 @@ impl crate::validate::Validate for StatusCreate {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2806,7 +2806,7 @@ impl crate::validate::Validate for StatusUpdate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2817,7 +2817,7 @@ impl crate::validate::Validate for StatusUpdate {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2836,7 +2836,7 @@ impl crate::validate::Validate for StatusDelete {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2847,7 +2847,7 @@ impl crate::validate::Validate for StatusDelete {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2866,7 +2866,7 @@ impl crate::validate::Validate for TagCreate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2877,7 +2877,7 @@ impl crate::validate::Validate for TagCreate {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2896,7 +2896,7 @@ impl crate::validate::Validate for TagUpdate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2907,7 +2907,7 @@ impl crate::validate::Validate for TagUpdate {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;
@@ -2926,7 +2926,7 @@ impl crate::validate::Validate for TagDelete {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
         }
         {
@@ -2937,7 +2937,7 @@ impl crate::validate::Validate for TagDelete {
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.payload;

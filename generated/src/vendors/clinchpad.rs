@@ -2457,18 +2457,18 @@ impl crate::validate::Validate for Activity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.user;
@@ -2487,7 +2487,7 @@ impl crate::validate::Validate for User {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.photo_url;
@@ -2506,7 +2506,7 @@ impl crate::validate::Validate for Lead {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.stage;
@@ -2530,7 +2530,7 @@ impl crate::validate::Validate for LeadStage {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
     }
 }
@@ -2544,7 +2544,7 @@ impl crate::validate::Validate for LeadPipe {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
     }
 }
@@ -2577,12 +2577,12 @@ impl crate::validate::Validate for LeadCreatedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -2626,12 +2626,12 @@ impl crate::validate::Validate for LeadMovedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -2675,12 +2675,12 @@ impl crate::validate::Validate for LeadNameChangedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -2724,12 +2724,12 @@ impl crate::validate::Validate for LeadWonActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -2773,12 +2773,12 @@ impl crate::validate::Validate for LeadLostActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -2822,12 +2822,12 @@ impl crate::validate::Validate for LeadAssignedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -2871,12 +2871,12 @@ impl crate::validate::Validate for LeadUnassignedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -2920,12 +2920,12 @@ impl crate::validate::Validate for LeadSizeChangedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -2943,7 +2943,13 @@ impl crate::validate::Validate for LeadSizeChangedActivity {
             let at = at.key("lead_size");
             match v {
                 StringOrNumber::String(x) => {
-                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_3(x),
+                        &PATTERN_3,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrNumber::Number(_) => {}
             }
@@ -2952,7 +2958,13 @@ impl crate::validate::Validate for LeadSizeChangedActivity {
             let at = at.key("old_lead_size");
             match v {
                 StringOrNumber::String(x) => {
-                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_3(x),
+                        &PATTERN_3,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrNumber::Number(_) => {}
             }
@@ -2988,12 +3000,12 @@ impl crate::validate::Validate for LeadRestoredActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3037,12 +3049,12 @@ impl crate::validate::Validate for TodoCreatedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3057,23 +3069,11 @@ impl crate::validate::Validate for TodoCreatedActivity {
         }
         if let Some(v) = &self.todo_date {
             let at = at.key("todo_date");
-            crate::validate::str_pattern(
-                v,
-                |s: &str| PATTERN_4.is_match(s).unwrap_or(false),
-                &PATTERN_4,
-                &at,
-                out,
-            );
+            crate::validate::str_pattern(v, &PATTERN_4, &at, out);
         }
         if let Some(v) = &self.todo_time {
             let at = at.key("todo_time");
-            crate::validate::str_pattern(
-                v,
-                |s: &str| PATTERN_5.is_match(s).unwrap_or(false),
-                &PATTERN_5,
-                &at,
-                out,
-            );
+            crate::validate::str_pattern(v, &PATTERN_5, &at, out);
         }
     }
 }
@@ -3106,12 +3106,12 @@ impl crate::validate::Validate for TodoNameChangedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3155,12 +3155,12 @@ impl crate::validate::Validate for TodoTypeChangedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3204,12 +3204,12 @@ impl crate::validate::Validate for TodoDateChangedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3225,23 +3225,11 @@ impl crate::validate::Validate for TodoDateChangedActivity {
         {
             let v = &self.todo_date;
             let at = at.key("todo_date");
-            crate::validate::str_pattern(
-                v,
-                |s: &str| PATTERN_4.is_match(s).unwrap_or(false),
-                &PATTERN_4,
-                &at,
-                out,
-            );
+            crate::validate::str_pattern(v, &PATTERN_4, &at, out);
         }
         if let Some(v) = &self.old_todo_date {
             let at = at.key("old_todo_date");
-            crate::validate::str_pattern(
-                v,
-                |s: &str| PATTERN_4.is_match(s).unwrap_or(false),
-                &PATTERN_4,
-                &at,
-                out,
-            );
+            crate::validate::str_pattern(v, &PATTERN_4, &at, out);
         }
     }
 }
@@ -3274,12 +3262,12 @@ impl crate::validate::Validate for TodoTimeChangedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3295,23 +3283,11 @@ impl crate::validate::Validate for TodoTimeChangedActivity {
         {
             let v = &self.todo_time;
             let at = at.key("todo_time");
-            crate::validate::str_pattern(
-                v,
-                |s: &str| PATTERN_5.is_match(s).unwrap_or(false),
-                &PATTERN_5,
-                &at,
-                out,
-            );
+            crate::validate::str_pattern(v, &PATTERN_5, &at, out);
         }
         if let Some(v) = &self.old_todo_time {
             let at = at.key("old_todo_time");
-            crate::validate::str_pattern(
-                v,
-                |s: &str| PATTERN_5.is_match(s).unwrap_or(false),
-                &PATTERN_5,
-                &at,
-                out,
-            );
+            crate::validate::str_pattern(v, &PATTERN_5, &at, out);
         }
     }
 }
@@ -3344,12 +3320,12 @@ impl crate::validate::Validate for TodoDoneChangedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3393,12 +3369,12 @@ impl crate::validate::Validate for TodoDeletedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3442,12 +3418,12 @@ impl crate::validate::Validate for NoteCreatedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3491,12 +3467,12 @@ impl crate::validate::Validate for NoteUpdatedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3540,12 +3516,12 @@ impl crate::validate::Validate for NoteDeletedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3589,12 +3565,12 @@ impl crate::validate::Validate for AttachmentCreatedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3643,12 +3619,12 @@ impl crate::validate::Validate for AttachmentDeletedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3692,12 +3668,12 @@ impl crate::validate::Validate for RecordCreatedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3741,12 +3717,12 @@ impl crate::validate::Validate for RecordUpdatedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3790,12 +3766,12 @@ impl crate::validate::Validate for RecordDeletedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3839,12 +3815,12 @@ impl crate::validate::Validate for ContactAddedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3888,12 +3864,12 @@ impl crate::validate::Validate for ContactRemovedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3937,12 +3913,12 @@ impl crate::validate::Validate for ProductAddedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -3960,7 +3936,13 @@ impl crate::validate::Validate for ProductAddedActivity {
             let at = at.key("product_quantity");
             match v {
                 StringOrNumber::String(x) => {
-                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_3(x),
+                        &PATTERN_3,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrNumber::Number(_) => {}
             }
@@ -3969,7 +3951,13 @@ impl crate::validate::Validate for ProductAddedActivity {
             let at = at.key("product_price");
             match v {
                 StringOrNumber::String(x) => {
-                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_3(x),
+                        &PATTERN_3,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrNumber::Number(_) => {}
             }
@@ -4005,12 +3993,12 @@ impl crate::validate::Validate for ProductRemovedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -4028,7 +4016,13 @@ impl crate::validate::Validate for ProductRemovedActivity {
             let at = at.key("product_quantity");
             match v {
                 StringOrNumber::String(x) => {
-                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_3(x),
+                        &PATTERN_3,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrNumber::Number(_) => {}
             }
@@ -4064,12 +4058,12 @@ impl crate::validate::Validate for ZoneAddedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -4113,12 +4107,12 @@ impl crate::validate::Validate for ZoneRemovedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -4162,12 +4156,12 @@ impl crate::validate::Validate for SourceAddedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -4211,12 +4205,12 @@ impl crate::validate::Validate for SourceRemovedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -4260,12 +4254,12 @@ impl crate::validate::Validate for EmailReceivedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {

@@ -1180,13 +1180,13 @@ impl crate::validate::Validate for EnvelopeEvent {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
         }
     }
 }
@@ -1210,7 +1210,7 @@ impl crate::validate::Validate for ActivityCreatedEvent {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
     }
@@ -1227,7 +1227,13 @@ impl crate::validate::Validate for Activity {
             let at = at.key("id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_2(x),
+                        &PATTERN_2,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -1243,7 +1249,7 @@ impl crate::validate::Validate for Activity {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -1296,18 +1302,18 @@ impl crate::validate::Validate for Lead {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("createdAt");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
             let v = &self.updated_at;
             let at = at.key("updatedAt");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -1328,7 +1334,7 @@ impl crate::validate::Validate for Lead {
         }
         if let Some(v) = &self.assigned_user_phone {
             let at = at.key("assignedUserPhone");
-            crate::validate::str_pattern(v, pattern_4, &PATTERN_4, &at, out);
+            crate::validate::pattern_result(v, pattern_4(v), &PATTERN_4, &at, out);
         }
         {
             let v = &self.updated_at_user_email;
@@ -1370,7 +1376,7 @@ impl crate::validate::Validate for Lead {
         {
             let v = &self.last_activity_time;
             let at = at.key("lastActivityTime");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -1387,7 +1393,7 @@ impl crate::validate::Validate for Lead {
         {
             let v = &self.date_of_assignment;
             let at = at.key("dateOfAssignment");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -1403,7 +1409,7 @@ impl crate::validate::Validate for Lead {
         }
         if let Some(v) = &self.next_activity_time {
             let at = at.key("nextActivityTime");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
     }
@@ -1454,7 +1460,7 @@ impl crate::validate::Validate for Address {
         {
             let v = &self.country;
             let at = at.key("country");
-            crate::validate::str_pattern(v, pattern_5, &PATTERN_5, &at, out);
+            crate::validate::pattern_result(v, pattern_5(v), &PATTERN_5, &at, out);
         }
     }
 }
@@ -1515,7 +1521,7 @@ impl crate::validate::Validate for ActivityDeletedEvent {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
     }
@@ -1532,7 +1538,13 @@ impl crate::validate::Validate for ActivityDeleted {
             let at = at.key("id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_2(x),
+                        &PATTERN_2,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -1547,7 +1559,7 @@ impl crate::validate::Validate for ActivityDeleted {
         }
         if let Some(v) = &self.date {
             let at = at.key("date");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         if let Some(v) = &self.duration {
@@ -1606,7 +1618,7 @@ impl crate::validate::Validate for ActivityUpdatedEvent {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
     }
@@ -1631,7 +1643,7 @@ impl crate::validate::Validate for ActivityDoneEvent {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
     }
@@ -1656,7 +1668,7 @@ impl crate::validate::Validate for AppointmentCreatedEvent {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
     }
@@ -1693,7 +1705,7 @@ impl crate::validate::Validate for Appointment {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         {
@@ -1723,7 +1735,7 @@ impl crate::validate::Validate for AppointmentUpdatedEvent {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
     }
@@ -1748,7 +1760,7 @@ impl crate::validate::Validate for AppointmentDeletedEvent {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
     }
@@ -1783,7 +1795,7 @@ impl crate::validate::Validate for AppointmentDeleted {
         }
         if let Some(v) = &self.date {
             let at = at.key("date");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         if let Some(v) = &self.lead {
@@ -1812,7 +1824,7 @@ impl crate::validate::Validate for LeadAddedEvent {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
     }
@@ -1837,7 +1849,7 @@ impl crate::validate::Validate for LeadDeletedEvent {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
     }
@@ -1852,16 +1864,16 @@ impl crate::validate::Validate for LeadDeleted {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.created_at {
             let at = at.key("createdAt");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         if let Some(v) = &self.updated_at {
             let at = at.key("updatedAt");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         if let Some(v) = &self.assigned_user_id {
@@ -1880,7 +1892,7 @@ impl crate::validate::Validate for LeadDeleted {
         }
         if let Some(v) = &self.assigned_user_phone {
             let at = at.key("assignedUserPhone");
-            crate::validate::str_pattern(v, pattern_4, &PATTERN_4, &at, out);
+            crate::validate::pattern_result(v, pattern_4(v), &PATTERN_4, &at, out);
         }
         if let Some(v) = &self.updated_at_user_email {
             let at = at.key("updatedAtUserEmail");
@@ -1916,7 +1928,7 @@ impl crate::validate::Validate for LeadDeleted {
         }
         if let Some(v) = &self.last_activity_time {
             let at = at.key("lastActivityTime");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         if let Some(v) = &self.visits_count {
@@ -1931,7 +1943,7 @@ impl crate::validate::Validate for LeadDeleted {
         }
         if let Some(v) = &self.date_of_assignment {
             let at = at.key("dateOfAssignment");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
         if let Some(v) = &self.call_count {
@@ -1946,7 +1958,7 @@ impl crate::validate::Validate for LeadDeleted {
         }
         if let Some(v) = &self.next_activity_time {
             let at = at.key("nextActivityTime");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
     }
@@ -1971,7 +1983,7 @@ impl crate::validate::Validate for LeadUpdatedEvent {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
             crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
         }
     }

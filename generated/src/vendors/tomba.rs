@@ -287,53 +287,29 @@ impl crate::validate::Validate for Lead {
         {
             let v = &self.email;
             let at = at.key("email");
-            crate::validate::str_pattern(
-                v,
-                |s: &str| PATTERN_0.is_match(s).unwrap_or(false),
-                &PATTERN_0,
-                &at,
-                out,
-            );
+            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
         }
         if let Some(v) = &self.phone {
             let at = at.key("phone");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
         }
         {
             let v = &self.website;
             let at = at.key("website");
-            crate::validate::str_pattern(
-                v,
-                |s: &str| PATTERN_2.is_match(s).unwrap_or(false),
-                &PATTERN_2,
-                &at,
-                out,
-            );
+            crate::validate::str_pattern(v, &PATTERN_2, &at, out);
         }
         if let Some(v) = &self.twitter {
             let at = at.key("twitter");
-            crate::validate::str_pattern(
-                v,
-                |s: &str| PATTERN_3.is_match(s).unwrap_or(false),
-                &PATTERN_3,
-                &at,
-                out,
-            );
+            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.linkedin {
             let at = at.key("linkedin");
-            crate::validate::str_pattern(
-                v,
-                |s: &str| PATTERN_4.is_match(s).unwrap_or(false),
-                &PATTERN_4,
-                &at,
-                out,
-            );
+            crate::validate::str_pattern(v, &PATTERN_4, &at, out);
         }
     }
 }
 
-static PATTERN_0: crate::validate::Pattern = crate::validate::Pattern::regex(
+static PATTERN_0: crate::validate::Pattern = crate::validate::Pattern::regex_accepting_empty(
     "^(|[^@ \t\r\n]+@[^@ \t\r\n]+\\.[^@ \t\r\n]+)$",
 );
 
@@ -358,15 +334,15 @@ fn pattern_1(s: &str) -> bool {
     }) && c.at_end()
 }
 
-static PATTERN_2: crate::validate::Pattern = crate::validate::Pattern::regex(
+static PATTERN_2: crate::validate::Pattern = crate::validate::Pattern::regex_accepting_empty(
     "^(|(https?://)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+(:[0-9]+)?(/[^ \t\r\n]*)?)$",
 );
 
-static PATTERN_3: crate::validate::Pattern = crate::validate::Pattern::regex(
+static PATTERN_3: crate::validate::Pattern = crate::validate::Pattern::regex_accepting_empty(
     "^(|@?[A-Za-z0-9_]{1,15}|(https?://)?(www\\.)?(twitter|x)\\.com/[A-Za-z0-9_]{1,15}/?)$",
 );
 
-static PATTERN_4: crate::validate::Pattern = crate::validate::Pattern::regex(
+static PATTERN_4: crate::validate::Pattern = crate::validate::Pattern::regex_accepting_empty(
     "^(|(https?://)?([A-Za-z0-9-]+\\.)*linkedin\\.com(/[^ \t\r\n]*)?)$",
 );
 

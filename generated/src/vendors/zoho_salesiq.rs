@@ -1812,19 +1812,25 @@ impl crate::validate::Validate for Envelope {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_pattern(v, pattern_1, &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
         }
         {
             let v = &self.event_time;
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_2(x),
+                        &PATTERN_2,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -1847,13 +1853,19 @@ impl crate::validate::Validate for Envelope {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_3(x),
+                        &PATTERN_3,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -1887,12 +1899,12 @@ impl crate::validate::Validate for Envelope {
         {
             let v = &self.entity_type;
             let at = at.key("entity_type");
-            crate::validate::str_pattern(v, pattern_4, &PATTERN_4, &at, out);
+            crate::validate::pattern_result(v, pattern_4(v), &PATTERN_4, &at, out);
         }
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
     }
 }
@@ -1906,7 +1918,7 @@ impl crate::validate::Validate for ConversationCreated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -1918,7 +1930,13 @@ impl crate::validate::Validate for ConversationCreated {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_2(x),
+                        &PATTERN_2,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -1941,14 +1959,20 @@ impl crate::validate::Validate for ConversationCreated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.app_id;
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_3(x),
+                        &PATTERN_3,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -1987,7 +2011,7 @@ impl crate::validate::Validate for ConversationCreated {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -2006,44 +2030,50 @@ impl crate::validate::Validate for Conversation {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.visitor_conversation_id;
             let at = at.key("visitor_conversation_id");
-            crate::validate::str_pattern(v, pattern_5, &PATTERN_5, &at, out);
+            crate::validate::pattern_result(v, pattern_5(v), &PATTERN_5, &at, out);
         }
         {
             let v = &self.reference_id;
             let at = at.key("reference_id");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.opened_time;
             let at = at.key("opened_time");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.attended_time;
             let at = at.key("attended_time");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.end_time;
             let at = at.key("end_time");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.missed_time;
             let at = at.key("missed_time");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.app_id;
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_3(x),
+                        &PATTERN_3,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2059,7 +2089,7 @@ impl crate::validate::Validate for Conversation {
         {
             let v = &self.department_id;
             let at = at.key("department_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.owner;
@@ -2076,7 +2106,13 @@ impl crate::validate::Validate for Conversation {
             let at = at.key("supervisors");
             for (i, item) in v.iter().enumerate() {
                 let at = at.index(i);
-                crate::validate::str_pattern(item, pattern_3, &PATTERN_3, &at, out);
+                crate::validate::pattern_result(
+                    item,
+                    pattern_3(item),
+                    &PATTERN_3,
+                    &at,
+                    out,
+                );
             }
         }
         {
@@ -2084,13 +2120,19 @@ impl crate::validate::Validate for Conversation {
             let at = at.key("participants");
             for (i, item) in v.iter().enumerate() {
                 let at = at.index(i);
-                crate::validate::str_pattern(item, pattern_3, &PATTERN_3, &at, out);
+                crate::validate::pattern_result(
+                    item,
+                    pattern_3(item),
+                    &PATTERN_3,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.status;
             let at = at.key("status");
-            crate::validate::str_pattern(v, pattern_6, &PATTERN_6, &at, out);
+            crate::validate::pattern_result(v, pattern_6(v), &PATTERN_6, &at, out);
         }
         {
             let v = &self.chat_status;
@@ -2109,7 +2151,7 @@ impl crate::validate::Validate for Owner {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.email_id;
@@ -2131,7 +2173,7 @@ impl crate::validate::Validate for Visitor {
         }
         if let Some(v) = &self.phone {
             let at = at.key("phone");
-            crate::validate::str_pattern(v, pattern_7, &PATTERN_7, &at, out);
+            crate::validate::pattern_result(v, pattern_7(v), &PATTERN_7, &at, out);
         }
         {
             let v = &self.type_;
@@ -2141,7 +2183,7 @@ impl crate::validate::Validate for Visitor {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
     }
 }
@@ -2157,7 +2199,13 @@ impl crate::validate::Validate for ConversationChatStatus {
             let at = at.key("status_code");
             for (i, item) in v.iter().enumerate() {
                 let at = at.index(i);
-                crate::validate::str_pattern(item, pattern_8, &PATTERN_8, &at, out);
+                crate::validate::pattern_result(
+                    item,
+                    pattern_8(item),
+                    &PATTERN_8,
+                    &at,
+                    out,
+                );
             }
         }
         {
@@ -2165,13 +2213,19 @@ impl crate::validate::Validate for ConversationChatStatus {
             let at = at.key("state");
             for (i, item) in v.iter().enumerate() {
                 let at = at.index(i);
-                crate::validate::str_pattern(item, pattern_8, &PATTERN_8, &at, out);
+                crate::validate::pattern_result(
+                    item,
+                    pattern_8(item),
+                    &PATTERN_8,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.label;
             let at = at.key("label");
-            crate::validate::str_pattern(v, pattern_6, &PATTERN_6, &at, out);
+            crate::validate::pattern_result(v, pattern_6(v), &PATTERN_6, &at, out);
         }
     }
 }
@@ -2185,7 +2239,7 @@ impl crate::validate::Validate for ConversationAttenderUpdated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -2197,7 +2251,13 @@ impl crate::validate::Validate for ConversationAttenderUpdated {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_2(x),
+                        &PATTERN_2,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2220,14 +2280,20 @@ impl crate::validate::Validate for ConversationAttenderUpdated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.app_id;
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_3(x),
+                        &PATTERN_3,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2266,7 +2332,7 @@ impl crate::validate::Validate for ConversationAttenderUpdated {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -2285,7 +2351,7 @@ impl crate::validate::Validate for ConversationMissed {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -2297,7 +2363,13 @@ impl crate::validate::Validate for ConversationMissed {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_2(x),
+                        &PATTERN_2,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2320,14 +2392,20 @@ impl crate::validate::Validate for ConversationMissed {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.app_id;
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_3(x),
+                        &PATTERN_3,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2366,7 +2444,7 @@ impl crate::validate::Validate for ConversationMissed {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -2385,7 +2463,7 @@ impl crate::validate::Validate for ConversationCompleted {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -2397,7 +2475,13 @@ impl crate::validate::Validate for ConversationCompleted {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_2(x),
+                        &PATTERN_2,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2420,14 +2504,20 @@ impl crate::validate::Validate for ConversationCompleted {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.app_id;
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_3(x),
+                        &PATTERN_3,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2466,7 +2556,7 @@ impl crate::validate::Validate for ConversationCompleted {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -2485,7 +2575,7 @@ impl crate::validate::Validate for ConversationRated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -2497,7 +2587,13 @@ impl crate::validate::Validate for ConversationRated {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_2(x),
+                        &PATTERN_2,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2520,14 +2616,20 @@ impl crate::validate::Validate for ConversationRated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.app_id;
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_3(x),
+                        &PATTERN_3,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2566,7 +2668,7 @@ impl crate::validate::Validate for ConversationRated {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -2584,7 +2686,7 @@ impl crate::validate::Validate for ConversationRatedEntity {
     ) {
         if let Some(v) = &self.id {
             let at = at.key("id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.rating {
             let at = at.key("rating");
@@ -2605,7 +2707,7 @@ impl crate::validate::Validate for ConversationRatedEntity {
         }
         if let Some(v) = &self.status {
             let at = at.key("status");
-            crate::validate::str_pattern(v, pattern_6, &PATTERN_6, &at, out);
+            crate::validate::pattern_result(v, pattern_6(v), &PATTERN_6, &at, out);
         }
         {
             let v = &self.owner;
@@ -2629,7 +2731,7 @@ impl crate::validate::Validate for ConversationVisitorReplied {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -2641,7 +2743,13 @@ impl crate::validate::Validate for ConversationVisitorReplied {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_2(x),
+                        &PATTERN_2,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2664,14 +2772,20 @@ impl crate::validate::Validate for ConversationVisitorReplied {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.app_id;
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_3(x),
+                        &PATTERN_3,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2710,7 +2824,7 @@ impl crate::validate::Validate for ConversationVisitorReplied {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -2729,7 +2843,7 @@ impl crate::validate::Validate for ConversationReply {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.message;
@@ -2748,7 +2862,13 @@ impl crate::validate::Validate for ConversationReply {
             let at = at.key("version");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_0, &PATTERN_0, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_0(x),
+                        &PATTERN_0,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2777,7 +2897,7 @@ impl crate::validate::Validate for Message {
         }
         if let Some(v) = &self.msgid {
             let at = at.key("msgid");
-            crate::validate::str_pattern(v, pattern_9, &PATTERN_9, &at, out);
+            crate::validate::pattern_result(v, pattern_9(v), &PATTERN_9, &at, out);
         }
     }
 }
@@ -2791,7 +2911,7 @@ impl crate::validate::Validate for MessageSender {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::str_pattern(v, pattern_10, &PATTERN_10, &at, out);
+            crate::validate::pattern_result(v, pattern_10(v), &PATTERN_10, &at, out);
         }
     }
 }
@@ -2805,7 +2925,7 @@ impl crate::validate::Validate for ConversationOperatorReplied {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -2817,7 +2937,13 @@ impl crate::validate::Validate for ConversationOperatorReplied {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_2(x),
+                        &PATTERN_2,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2840,14 +2966,20 @@ impl crate::validate::Validate for ConversationOperatorReplied {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.app_id;
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_3(x),
+                        &PATTERN_3,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2886,7 +3018,7 @@ impl crate::validate::Validate for ConversationOperatorReplied {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -2905,7 +3037,7 @@ impl crate::validate::Validate for DepartmentCreated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -2917,7 +3049,13 @@ impl crate::validate::Validate for DepartmentCreated {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_2(x),
+                        &PATTERN_2,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2940,13 +3078,19 @@ impl crate::validate::Validate for DepartmentCreated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_3(x),
+                        &PATTERN_3,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -2985,7 +3129,7 @@ impl crate::validate::Validate for DepartmentCreated {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -3009,19 +3153,25 @@ impl crate::validate::Validate for Department {
         {
             let v = &self.created_time;
             let at = at.key("created_time");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.modified_time;
             let at = at.key("modified_time");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.operators;
             let at = at.key("operators");
             for (i, item) in v.iter().enumerate() {
                 let at = at.index(i);
-                crate::validate::str_pattern(item, pattern_3, &PATTERN_3, &at, out);
+                crate::validate::pattern_result(
+                    item,
+                    pattern_3(item),
+                    &PATTERN_3,
+                    &at,
+                    out,
+                );
             }
         }
         {
@@ -3042,12 +3192,12 @@ impl crate::validate::Validate for Department {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.created_by;
             let at = at.key("created_by");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
     }
 }
@@ -3061,12 +3211,12 @@ impl crate::validate::Validate for DepartmentEmailConfigurations {
         {
             let v = &self.missedchat_recipients;
             let at = at.key("missedchat_recipients");
-            crate::validate::str_pattern(v, pattern_11, &PATTERN_11, &at, out);
+            crate::validate::pattern_result(v, pattern_11(v), &PATTERN_11, &at, out);
         }
         {
             let v = &self.cc_recipients;
             let at = at.key("cc_recipients");
-            crate::validate::str_pattern(v, pattern_11, &PATTERN_11, &at, out);
+            crate::validate::pattern_result(v, pattern_11(v), &PATTERN_11, &at, out);
         }
         {
             let v = &self.is_blockip_mail_enabled;
@@ -3081,7 +3231,7 @@ impl crate::validate::Validate for DepartmentEmailConfigurations {
         {
             let v = &self.transcript_recipients;
             let at = at.key("transcript_recipients");
-            crate::validate::str_pattern(v, pattern_11, &PATTERN_11, &at, out);
+            crate::validate::pattern_result(v, pattern_11(v), &PATTERN_11, &at, out);
         }
         {
             let v = &self.is_feedback_mail_enabled;
@@ -3091,12 +3241,12 @@ impl crate::validate::Validate for DepartmentEmailConfigurations {
         {
             let v = &self.blockip_recipients;
             let at = at.key("blockip_recipients");
-            crate::validate::str_pattern(v, pattern_11, &PATTERN_11, &at, out);
+            crate::validate::pattern_result(v, pattern_11(v), &PATTERN_11, &at, out);
         }
         {
             let v = &self.feedback_recipients;
             let at = at.key("feedback_recipients");
-            crate::validate::str_pattern(v, pattern_11, &PATTERN_11, &at, out);
+            crate::validate::pattern_result(v, pattern_11(v), &PATTERN_11, &at, out);
         }
         {
             let v = &self.is_missedchat_mail_enabled;
@@ -3125,7 +3275,7 @@ impl crate::validate::Validate for DepartmentDeleted {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -3137,7 +3287,13 @@ impl crate::validate::Validate for DepartmentDeleted {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_2(x),
+                        &PATTERN_2,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3160,13 +3316,19 @@ impl crate::validate::Validate for DepartmentDeleted {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_3(x),
+                        &PATTERN_3,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3205,7 +3367,7 @@ impl crate::validate::Validate for DepartmentDeleted {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
     }
 }
@@ -3219,7 +3381,7 @@ impl crate::validate::Validate for DepartmentUpdated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -3231,7 +3393,13 @@ impl crate::validate::Validate for DepartmentUpdated {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_2(x),
+                        &PATTERN_2,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3254,13 +3422,19 @@ impl crate::validate::Validate for DepartmentUpdated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_3(x),
+                        &PATTERN_3,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3299,7 +3473,7 @@ impl crate::validate::Validate for DepartmentUpdated {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -3318,7 +3492,7 @@ impl crate::validate::Validate for OperatorCreated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -3330,7 +3504,13 @@ impl crate::validate::Validate for OperatorCreated {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_2(x),
+                        &PATTERN_2,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3353,13 +3533,19 @@ impl crate::validate::Validate for OperatorCreated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_3(x),
+                        &PATTERN_3,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3398,7 +3584,7 @@ impl crate::validate::Validate for OperatorCreated {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -3422,17 +3608,17 @@ impl crate::validate::Validate for Operator {
         {
             let v = &self.signature;
             let at = at.key("signature");
-            crate::validate::str_pattern(v, pattern_12, &PATTERN_12, &at, out);
+            crate::validate::pattern_result(v, pattern_12(v), &PATTERN_12, &at, out);
         }
         {
             let v = &self.language;
             let at = at.key("language");
-            crate::validate::str_pattern(v, pattern_13, &PATTERN_13, &at, out);
+            crate::validate::pattern_result(v, pattern_13(v), &PATTERN_13, &at, out);
         }
         {
             let v = &self.locale;
             let at = at.key("locale");
-            crate::validate::str_pattern(v, pattern_13, &PATTERN_13, &at, out);
+            crate::validate::pattern_result(v, pattern_13(v), &PATTERN_13, &at, out);
         }
         {
             let v = &self.notify;
@@ -3442,30 +3628,36 @@ impl crate::validate::Validate for Operator {
         {
             let v = &self.modified_time;
             let at = at.key("modified_time");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.departments;
             let at = at.key("departments");
             for (i, item) in v.iter().enumerate() {
                 let at = at.index(i);
-                crate::validate::str_pattern(item, pattern_3, &PATTERN_3, &at, out);
+                crate::validate::pattern_result(
+                    item,
+                    pattern_3(item),
+                    &PATTERN_3,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.created_time;
             let at = at.key("created_time");
-            crate::validate::str_pattern(v, pattern_2, &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
         }
         {
             let v = &self.time_format;
             let at = at.key("time_format");
-            crate::validate::str_pattern(v, pattern_14, &PATTERN_14, &at, out);
+            crate::validate::pattern_result(v, pattern_14(v), &PATTERN_14, &at, out);
         }
         {
             let v = &self.address;
@@ -3475,31 +3667,31 @@ impl crate::validate::Validate for Operator {
         {
             let v = &self.maximum_concurrent_chat;
             let at = at.key("maximum_concurrent_chat");
-            crate::validate::str_pattern(v, pattern_15, &PATTERN_15, &at, out);
+            crate::validate::pattern_result(v, pattern_15(v), &PATTERN_15, &at, out);
         }
         {
             let v = &self.image_url;
             let at = at.key("image_url");
-            crate::validate::str_pattern(v, pattern_16, &PATTERN_16, &at, out);
+            crate::validate::pattern_result(v, pattern_16(v), &PATTERN_16, &at, out);
         }
         {
             let v = &self.mobile;
             let at = at.key("mobile");
-            crate::validate::str_pattern(v, pattern_17, &PATTERN_17, &at, out);
+            crate::validate::pattern_result(v, pattern_17(v), &PATTERN_17, &at, out);
         }
         if let Some(v) = &self.zuid {
             let at = at.key("zuid");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.locale_country;
             let at = at.key("locale_country");
-            crate::validate::str_pattern(v, pattern_18, &PATTERN_18, &at, out);
+            crate::validate::pattern_result(v, pattern_18(v), &PATTERN_18, &at, out);
         }
         {
             let v = &self.phone;
             let at = at.key("phone");
-            crate::validate::str_pattern(v, pattern_17, &PATTERN_17, &at, out);
+            crate::validate::pattern_result(v, pattern_17(v), &PATTERN_17, &at, out);
         }
         {
             let v = &self.social_media;
@@ -3528,12 +3720,12 @@ impl crate::validate::Validate for OperatorAddress {
         {
             let v = &self.country;
             let at = at.key("country");
-            crate::validate::str_pattern(v, pattern_18, &PATTERN_18, &at, out);
+            crate::validate::pattern_result(v, pattern_18(v), &PATTERN_18, &at, out);
         }
         {
             let v = &self.pincode;
             let at = at.key("pincode");
-            crate::validate::str_pattern(v, pattern_19, &PATTERN_19, &at, out);
+            crate::validate::pattern_result(v, pattern_19(v), &PATTERN_19, &at, out);
         }
     }
 }
@@ -3566,7 +3758,7 @@ impl crate::validate::Validate for OperatorProfile {
         {
             let v = &self.profile_url;
             let at = at.key("profile_url");
-            crate::validate::str_pattern(v, pattern_16, &PATTERN_16, &at, out);
+            crate::validate::pattern_result(v, pattern_16(v), &PATTERN_16, &at, out);
         }
     }
 }
@@ -3580,7 +3772,7 @@ impl crate::validate::Validate for OperatorUpdated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -3592,7 +3784,13 @@ impl crate::validate::Validate for OperatorUpdated {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_2(x),
+                        &PATTERN_2,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3615,13 +3813,19 @@ impl crate::validate::Validate for OperatorUpdated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_3(x),
+                        &PATTERN_3,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3660,7 +3864,7 @@ impl crate::validate::Validate for OperatorUpdated {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -3679,7 +3883,7 @@ impl crate::validate::Validate for OperatorDeleted {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -3691,7 +3895,13 @@ impl crate::validate::Validate for OperatorDeleted {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_2(x),
+                        &PATTERN_2,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3714,13 +3924,19 @@ impl crate::validate::Validate for OperatorDeleted {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_3(x),
+                        &PATTERN_3,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3759,7 +3975,7 @@ impl crate::validate::Validate for OperatorDeleted {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
     }
 }
@@ -3773,7 +3989,7 @@ impl crate::validate::Validate for OperatorDepartmentsAssociated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -3785,7 +4001,13 @@ impl crate::validate::Validate for OperatorDepartmentsAssociated {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_2(x),
+                        &PATTERN_2,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3808,13 +4030,19 @@ impl crate::validate::Validate for OperatorDepartmentsAssociated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_3(x),
+                        &PATTERN_3,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3853,7 +4081,7 @@ impl crate::validate::Validate for OperatorDepartmentsAssociated {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.entity {
             let at = at.key("entity");
@@ -3871,7 +4099,7 @@ impl crate::validate::Validate for OperatorDepartmentsDissociated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -3883,7 +4111,13 @@ impl crate::validate::Validate for OperatorDepartmentsDissociated {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_2(x),
+                        &PATTERN_2,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3906,13 +4140,19 @@ impl crate::validate::Validate for OperatorDepartmentsDissociated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_3(x),
+                        &PATTERN_3,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -3951,7 +4191,7 @@ impl crate::validate::Validate for OperatorDepartmentsDissociated {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         if let Some(v) = &self.entity {
             let at = at.key("entity");
@@ -3969,7 +4209,7 @@ impl crate::validate::Validate for VisitorUpdated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::str_pattern(v, pattern_0, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
         }
         {
             let v = &self.event;
@@ -3981,7 +4221,13 @@ impl crate::validate::Validate for VisitorUpdated {
             let at = at.key("event_time");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_2, &PATTERN_2, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_2(x),
+                        &PATTERN_2,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -4004,14 +4250,20 @@ impl crate::validate::Validate for VisitorUpdated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.app_id;
             let at = at.key("app_id");
             match v {
                 StringOrInteger::String(x) => {
-                    crate::validate::str_pattern(x, pattern_3, &PATTERN_3, &at, out);
+                    crate::validate::pattern_result(
+                        x,
+                        pattern_3(x),
+                        &PATTERN_3,
+                        &at,
+                        out,
+                    );
                 }
                 StringOrInteger::Integer(x) => {
                     crate::validate::number_bound(
@@ -4050,7 +4302,7 @@ impl crate::validate::Validate for VisitorUpdated {
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.entity;
@@ -4069,7 +4321,7 @@ impl crate::validate::Validate for VisitorUpdatedEntity {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
         {
             let v = &self.type_;
@@ -4082,7 +4334,7 @@ impl crate::validate::Validate for VisitorUpdatedEntity {
         }
         if let Some(v) = &self.phone {
             let at = at.key("phone");
-            crate::validate::str_pattern(v, pattern_7, &PATTERN_7, &at, out);
+            crate::validate::pattern_result(v, pattern_7(v), &PATTERN_7, &at, out);
         }
         if let Some(v) = &self.lead {
             let at = at.key("lead");
@@ -4105,7 +4357,7 @@ impl crate::validate::Validate for VisitorUpdatedEntityLead {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
     }
 }
@@ -4119,7 +4371,7 @@ impl crate::validate::Validate for VisitorModifier {
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_pattern(v, pattern_20, &PATTERN_20, &at, out);
+            crate::validate::pattern_result(v, pattern_20(v), &PATTERN_20, &at, out);
         }
         {
             let v = &self.email_id;
@@ -4129,7 +4381,7 @@ impl crate::validate::Validate for VisitorModifier {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::str_pattern(v, pattern_3, &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
         }
     }
 }
