@@ -1240,7 +1240,7 @@ pub struct LeadCreate {
     pub payload: Lead,
 }
 
-/// The lead, as the lead.create example in the document sends it under `payload`. Every key of the example is required; the values the example shows as null are nullable.
+/// The lead, as the lead.create example in the document sends it under `payload`. Every key of the example is required; only the values the example shows as null are nullable.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Lead {
     /// The lead's id.
@@ -1265,15 +1265,12 @@ pub struct Lead {
     /// When the lead was last updated, or null.
     #[serde(deserialize_with = "crate::serde_helpers::nullable")]
     pub updated_at: Option<String>,
-    /// First name.
-    #[serde(deserialize_with = "crate::serde_helpers::nullable")]
-    pub first_name: Option<String>,
-    /// Icebreaker text ("" in the example).
-    #[serde(deserialize_with = "crate::serde_helpers::nullable")]
-    pub icebreaker: Option<String>,
-    /// Last name.
-    #[serde(deserialize_with = "crate::serde_helpers::nullable")]
-    pub last_name: Option<String>,
+    /// First name ("Jean" in the example).
+    pub first_name: String,
+    /// Icebreaker text; may be empty ("" in the example).
+    pub icebreaker: String,
+    /// Last name ("remove" in the example).
+    pub last_name: String,
     /// Website URL, or null (its form is not documented).
     #[serde(deserialize_with = "crate::serde_helpers::nullable")]
     pub website_url: Option<String>,
@@ -1292,15 +1289,12 @@ pub struct Lead {
     /// Avatar URL, or null.
     #[serde(deserialize_with = "crate::serde_helpers::nullable")]
     pub avatar_url: Option<String>,
-    /// Second icebreaker.
-    #[serde(deserialize_with = "crate::serde_helpers::nullable")]
-    pub icebreaker_2: Option<String>,
-    /// Third icebreaker.
-    #[serde(deserialize_with = "crate::serde_helpers::nullable")]
-    pub icebreaker_3: Option<String>,
-    /// Fourth icebreaker.
-    #[serde(deserialize_with = "crate::serde_helpers::nullable")]
-    pub icebreaker_4: Option<String>,
+    /// Second icebreaker; may be empty ("" in the example).
+    pub icebreaker_2: String,
+    /// Third icebreaker; may be empty ("" in the example).
+    pub icebreaker_3: String,
+    /// Fourth icebreaker; may be empty ("" in the example).
+    pub icebreaker_4: String,
     /// Email bounce score, or null (null in the example; its scale is not documented).
     #[serde(deserialize_with = "crate::serde_helpers::nullable")]
     pub email_bounce_score: Option<serde_json::Number>,
@@ -2967,19 +2961,22 @@ fn pattern_0(s: &str) -> bool {
 }
 
 static PATTERN_1: crate::validate::Pattern = crate::validate::Pattern::compiled(
-    "^[a-z]+(\\.[a-z]+)+$",
+    "^[a-z_]+(\\.[a-z_]+)+$",
     pattern_1,
 );
 
 fn pattern_1(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.bytes(|b: u8| b.is_ascii_lowercase(), 1u32, None)
+    c.bytes(|b| matches!(b, b'_' | b'a'..= b'z'), 1u32, None)
         && c
             .repeat(
                 1u32,
                 None,
                 |c| c.peek_byte(|b| matches!(b, b'.')),
-                |c| c.eat(b'.') && c.bytes(|b: u8| b.is_ascii_lowercase(), 1u32, None),
+                |c| {
+                    c.eat(b'.')
+                        && c.bytes(|b| matches!(b, b'_' | b'a'..= b'z'), 1u32, None)
+                },
             ) && c.at_end()
 }
 
@@ -2995,7 +2992,7 @@ fn pattern_2(s: &str) -> bool {
 }
 
 static PATTERN_3: crate::validate::Pattern = crate::validate::Pattern::compiled(
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?Z$",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$",
     pattern_3,
 );
 
@@ -3006,14 +3003,9 @@ fn pattern_3(s: &str) -> bool {
         && c.bytes(|b: u8| b.is_ascii_digit(), 2u32, Some(2u32)) && c.eat(b'T')
         && c.bytes(|b: u8| b.is_ascii_digit(), 2u32, Some(2u32)) && c.eat(b':')
         && c.bytes(|b: u8| b.is_ascii_digit(), 2u32, Some(2u32)) && c.eat(b':')
-        && c.bytes(|b: u8| b.is_ascii_digit(), 2u32, Some(2u32))
-        && c
-            .repeat(
-                0u32,
-                Some(1u32),
-                |c| c.peek_byte(|b| matches!(b, b'.')),
-                |c| c.eat(b'.') && c.bytes(|b: u8| b.is_ascii_digit(), 1u32, Some(6u32)),
-            ) && c.eat(b'Z') && c.at_end()
+        && c.bytes(|b: u8| b.is_ascii_digit(), 2u32, Some(2u32)) && c.eat(b'.')
+        && c.bytes(|b: u8| b.is_ascii_digit(), 3u32, Some(3u32)) && c.eat(b'Z')
+        && c.at_end()
 }
 
 /// Every pattern of the vendor's schemas, for tests that hold the generated matchers
