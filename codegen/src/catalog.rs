@@ -7,9 +7,14 @@ use crate::problem::{Problem, Problems};
 use crate::profile::{EnvelopeKind, VendorProfile};
 use crate::schema_reader::{Files, SchemaReader};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
+
+/// The catalog's files, by path below `schemas/`: read from disk by [`load`], or embedded in a
+/// binary and handed to [`load_files`]. Everything after reading works on this, so both
+/// sources give the same model.
+pub type Tree = BTreeMap<PathBuf, Vec<u8>>;
 
 /// Where every schema's `$id` lives: `$id` = this + the file's path below `schemas/`.
 pub const ID_BASE: &str = "https://hookcert.dev/schemas/";
@@ -20,16 +25,27 @@ pub const BATCH_LABEL: &str = "batch";
 /// Reads the catalog rooted at `root` (the `schemas/` folder).
 pub fn load(root: &Path) -> Result<Catalog, Problems> {
     let mut problems = Vec::new();
-    let vendor_dirs = vendor_dirs(root, &mut problems);
+    let mut tree = Tree::new();
+    read_tree(root, root, &mut tree, &mut problems);
+    if !problems.is_empty() {
+        return Err(Problems(problems));
+    }
+    load_files(root, tree)
+}
+
+/// Reads a catalog from files already in memory (paths below `schemas/`); `root` only names
+/// where they came from.
+pub fn load_files(root: &Path, tree: Tree) -> Result<Catalog, Problems> {
+    let mut problems = Vec::new();
+    let vendor_dirs = vendor_dirs(&tree, &mut problems);
     let mut profiles = Vec::new();
     let mut raw_files: Vec<(PathBuf, Value)> = Vec::new();
     for dir in &vendor_dirs {
-        let Some(profile) = read_profile(root, dir, &mut problems) else {
+        let Some(profile) = read_profile(&tree, dir, &mut problems) else {
             continue;
         };
-        for path in schema_paths(&root.join(dir)) {
-            let rel = relative(root, &path);
-            if let Some(value) = read_json(root, &rel, &mut problems) {
+        for rel in schema_paths(&tree, dir) {
+            if let Some(value) = tree_json(&tree, &rel, &mut problems) {
                 raw_files.push((rel, value));
             }
         }
@@ -43,12 +59,13 @@ pub fn load(root: &Path) -> Result<Catalog, Problems> {
         .collect();
     let vendors = profiles
         .into_iter()
-        .filter_map(|(dir, profile)| build_vendor(root, dir, profile, &by_path, &mut problems))
+        .filter_map(|(dir, profile)| build_vendor(&tree, dir, profile, &by_path, &mut problems))
         .collect();
     let catalog = Catalog {
         root: root.to_owned(),
         vendors,
         files,
+        sources: tree,
     };
     check_ref_cycles(&catalog, &mut problems);
     check_event_types(&catalog, &mut problems);
@@ -61,28 +78,44 @@ pub fn load(root: &Path) -> Result<Catalog, Problems> {
     }
 }
 
-fn vendor_dirs(root: &Path, problems: &mut Vec<Problem>) -> Vec<PathBuf> {
-    let entries = match fs::read_dir(root) {
+fn read_tree(root: &Path, dir: &Path, tree: &mut Tree, problems: &mut Vec<Problem>) {
+    let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
             problems.push(Problem::new(
-                root,
+                dir,
                 "",
-                format!("cannot read the catalog folder: {e}"),
+                format!("cannot read the folder: {e}"),
             ));
-            return Vec::new();
+            return;
         }
     };
-    let mut dirs: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.join("vendor.json").is_file())
-        .map(|p| relative(root, &p))
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        if path.is_dir() {
+            read_tree(root, &path, tree, problems);
+        } else if path.extension().is_some_and(|e| e == "json") {
+            match fs::read(&path) {
+                Ok(bytes) => {
+                    tree.insert(relative(root, &path), bytes);
+                }
+                Err(e) => problems.push(Problem::new(&path, "", format!("cannot read: {e}"))),
+            }
+        }
+    }
+}
+
+fn vendor_dirs(tree: &Tree, problems: &mut Vec<Problem>) -> Vec<PathBuf> {
+    let dirs: Vec<PathBuf> = tree
+        .keys()
+        .filter(|p| {
+            p.components().count() == 2 && p.file_name().is_some_and(|n| n == "vendor.json")
+        })
+        .filter_map(|p| p.parent().map(Path::to_owned))
         .collect();
-    dirs.sort();
     if dirs.is_empty() {
         problems.push(Problem::new(
-            root,
+            "schemas",
             "",
             "no vendor folders (folders with a vendor.json)",
         ));
@@ -92,6 +125,22 @@ fn vendor_dirs(root: &Path, problems: &mut Vec<Problem>) -> Vec<PathBuf> {
 
 fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_owned()
+}
+
+/// A JSON file of the tree; `rel` is what problems name.
+fn tree_json(tree: &Tree, rel: &Path, problems: &mut Vec<Problem>) -> Option<Value> {
+    let shown = Path::new("schemas").join(rel);
+    let Some(bytes) = tree.get(rel) else {
+        problems.push(Problem::new(shown, "", "missing"));
+        return None;
+    };
+    match serde_json::from_slice(bytes) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            problems.push(Problem::new(shown, "", format!("not valid JSON: {e}")));
+            None
+        }
+    }
 }
 
 /// Reads a JSON file; `rel` is relative to `root` and is what problems name.
@@ -113,9 +162,9 @@ pub fn read_json(root: &Path, rel: &Path, problems: &mut Vec<Problem>) -> Option
     }
 }
 
-fn read_profile(root: &Path, dir: &Path, problems: &mut Vec<Problem>) -> Option<VendorProfile> {
+fn read_profile(tree: &Tree, dir: &Path, problems: &mut Vec<Problem>) -> Option<VendorProfile> {
     let rel = dir.join("vendor.json");
-    let value = read_json(root, &rel, problems)?;
+    let value = tree_json(tree, &rel, problems)?;
     let profile: VendorProfile = match serde_json::from_value(value) {
         Ok(p) => p,
         Err(e) => {
@@ -161,24 +210,11 @@ fn check_envelope_profile(profile: &VendorProfile, file: &Path, problems: &mut V
 }
 
 /// Every `*.schema.json` below a vendor folder, sorted for determinism.
-fn schema_paths(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&d) else {
-            continue;
-        };
-        for entry in entries.filter_map(Result::ok) {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.to_string_lossy().ends_with(".schema.json") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
+fn schema_paths(tree: &Tree, dir: &Path) -> Vec<PathBuf> {
+    tree.keys()
+        .filter(|p| p.starts_with(dir) && p.to_string_lossy().ends_with(".schema.json"))
+        .cloned()
+        .collect()
 }
 
 fn read_schema_files(
@@ -219,7 +255,7 @@ fn read_schema_files(
 }
 
 fn build_vendor(
-    root: &Path,
+    tree: &Tree,
     dir: PathBuf,
     profile: VendorProfile,
     by_path: &HashMap<&Path, FileId>,
@@ -262,7 +298,7 @@ fn build_vendor(
         })
         .collect();
     check_no_stray_event_files(&dir, &profile, by_path, problems);
-    let examples = read_examples(root, &dir, &profile, problems);
+    let examples = read_examples(tree, &dir, &profile, problems);
     Some(Vendor {
         profile,
         dir,
@@ -299,23 +335,21 @@ fn check_no_stray_event_files(
 }
 
 fn read_examples(
-    root: &Path,
+    tree: &Tree,
     dir: &Path,
     profile: &VendorProfile,
     problems: &mut Vec<Problem>,
 ) -> Vec<Example> {
-    let examples_dir = root.join(dir).join("examples");
-    let mut paths: Vec<PathBuf> = fs::read_dir(&examples_dir)
-        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    paths.sort();
+    let examples_dir = dir.join("examples");
+    let paths = tree
+        .keys()
+        .filter(|p| p.parent() == Some(examples_dir.as_path()));
     let mut examples = Vec::new();
-    for path in paths {
-        let rel = relative(root, &path);
-        match parse_example_name(&rel, profile) {
+    for rel in paths {
+        match parse_example_name(rel, profile) {
             Ok(example) => examples.push(example),
             Err(message) => {
-                problems.push(Problem::new(Path::new("schemas").join(&rel), "", message))
+                problems.push(Problem::new(Path::new("schemas").join(rel), "", message))
             }
         }
     }

@@ -175,6 +175,11 @@ pub fn emit(
             let include = format!("../../../schemas/{rel}");
             quote!((#rel, include_str!(#include)),)
         });
+    let example_entries = vendor.examples.iter().map(|e| {
+        let rel = e.path.display().to_string();
+        let include = format!("../../../schemas/{rel}");
+        quote!((#rel, include_str!(#include)),)
+    });
     quote! {
         /// The vendor id used on the command line and in the catalog.
         pub const VENDOR_ID: &str = #id;
@@ -187,6 +192,9 @@ pub fn emit(
 
         /// Every schema file of the vendor: path below `schemas/`, and the JSON text.
         pub const SCHEMA_FILES: &[(&str, &str)] = &[#(#schema_entries)*];
+
+        /// Every golden example of the vendor: path below `schemas/`, and the bytes as stored.
+        pub const EXAMPLE_FILES: &[(&str, &str)] = &[#(#example_entries)*];
 
         /// One event of a delivery. An event type the catalog does not know is not an error:
         /// it arrives as `Unknown`, with its raw JSON.

@@ -12,6 +12,8 @@ pub struct Catalog {
     pub root: PathBuf,
     pub vendors: Vec<Vendor>,
     pub files: Vec<SchemaFile>,
+    /// Every file the catalog was read from, by path below `schemas/`.
+    pub sources: crate::catalog::Tree,
 }
 
 #[derive(Debug)]
@@ -198,6 +200,11 @@ impl Schema {
 impl Catalog {
     pub fn file(&self, id: FileId) -> &SchemaFile {
         &self.files[id.0]
+    }
+
+    /// The bytes of an example file, exactly as stored.
+    pub fn example_bytes(&self, example: &Example) -> &[u8] {
+        self.sources.get(&example.path).map_or(&[], Vec::as_slice)
     }
 
     pub fn vendor(&self, id: &str) -> Option<&Vendor> {

@@ -99,6 +99,62 @@ pub const SCHEMA_FILES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Every golden example of the vendor: path below `schemas/`, and the bytes as stored.
+pub const EXAMPLE_FILES: &[(&str, &str)] = &[
+    (
+        "spotio/examples/activity.created.doc.json",
+        include_str!("../../../schemas/spotio/examples/activity.created.doc.json"),
+    ),
+    (
+        "spotio/examples/activity.deleted.constructed.json",
+        include_str!(
+            "../../../schemas/spotio/examples/activity.deleted.constructed.json"
+        ),
+    ),
+    (
+        "spotio/examples/activity.done.constructed.json",
+        include_str!("../../../schemas/spotio/examples/activity.done.constructed.json"),
+    ),
+    (
+        "spotio/examples/activity.updated.constructed.json",
+        include_str!(
+            "../../../schemas/spotio/examples/activity.updated.constructed.json"
+        ),
+    ),
+    (
+        "spotio/examples/appointment.created.doc.json",
+        include_str!("../../../schemas/spotio/examples/appointment.created.doc.json"),
+    ),
+    (
+        "spotio/examples/appointment.deleted.constructed.json",
+        include_str!(
+            "../../../schemas/spotio/examples/appointment.deleted.constructed.json"
+        ),
+    ),
+    (
+        "spotio/examples/appointment.updated.constructed.json",
+        include_str!(
+            "../../../schemas/spotio/examples/appointment.updated.constructed.json"
+        ),
+    ),
+    (
+        "spotio/examples/batch.constructed-mixed.json",
+        include_str!("../../../schemas/spotio/examples/batch.constructed-mixed.json"),
+    ),
+    (
+        "spotio/examples/lead.added.doc.json",
+        include_str!("../../../schemas/spotio/examples/lead.added.doc.json"),
+    ),
+    (
+        "spotio/examples/lead.deleted.constructed.json",
+        include_str!("../../../schemas/spotio/examples/lead.deleted.constructed.json"),
+    ),
+    (
+        "spotio/examples/lead.updated.constructed.json",
+        include_str!("../../../schemas/spotio/examples/lead.updated.constructed.json"),
+    ),
+];
+
 /// One event of a delivery. An event type the catalog does not know is not an error:
 /// it arrives as `Unknown`, with its raw JSON.
 #[derive(Debug, Clone, PartialEq)]

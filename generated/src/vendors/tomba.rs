@@ -32,6 +32,18 @@ pub const SCHEMA_FILES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Every golden example of the vendor: path below `schemas/`, and the bytes as stored.
+pub const EXAMPLE_FILES: &[(&str, &str)] = &[
+    (
+        "tomba/examples/save_lead.constructed.json",
+        include_str!("../../../schemas/tomba/examples/save_lead.constructed.json"),
+    ),
+    (
+        "tomba/examples/save_lead.doc.json",
+        include_str!("../../../schemas/tomba/examples/save_lead.doc.json"),
+    ),
+];
+
 /// One event of a delivery. An event type the catalog does not know is not an error:
 /// it arrives as `Unknown`, with its raw JSON.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,164 @@
+//! The events the harness sends: golden examples as stored, and property-generated events
+//! drawn from the catalog model's strategies with a seeded generator, so that the same seed
+//! gives the same events. Also the body encodings (whitespace, key order) a vendor might use.
+
+use hookcert_codegen::Catalog;
+use hookcert_codegen::instance_strategy::{self, Options};
+use hookcert_codegen::model::{Origin, Vendor};
+use proptest::prelude::RngCore;
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+/// One golden example of the catalog.
+pub struct Golden {
+    /// `lead.added`, `batch-mixed`, `operator.created-chat`: the label and tag of the file.
+    pub name: String,
+    /// The event type, `None` for a batch of several.
+    pub event: Option<String>,
+    pub origin: Origin,
+    pub bytes: Vec<u8>,
+}
+
+pub fn golden(catalog: &Catalog, vendor: &Vendor) -> Vec<Golden> {
+    vendor
+        .examples
+        .iter()
+        .map(|e| {
+            let is_batch = !vendor.events.iter().any(|ev| ev.name == e.label);
+            Golden {
+                name: match &e.tag {
+                    Some(tag) => format!("{}-{tag}", e.label),
+                    None => e.label.clone(),
+                },
+                event: (!is_batch).then(|| e.label.clone()),
+                origin: e.origin,
+                bytes: catalog.example_bytes(e).to_vec(),
+            }
+        })
+        .collect()
+}
+
+/// A seeded source of valid events.
+pub struct Generator<'a> {
+    catalog: &'a Catalog,
+    vendor: &'a Vendor,
+    seed: u64,
+}
+
+impl<'a> Generator<'a> {
+    pub fn new(catalog: &'a Catalog, vendor: &'a Vendor, seed: u64) -> Self {
+        Generator {
+            catalog,
+            vendor,
+            seed,
+        }
+    }
+
+    /// A generator private to one case: its draws depend on the seed and the case's name only,
+    /// so selecting fewer cases does not change the others' bytes.
+    pub fn runner(&self, case: &str) -> TestRunner {
+        let mut hasher = Sha256::new();
+        hasher.update(self.seed.to_le_bytes());
+        hasher.update(self.vendor.profile.id.as_bytes());
+        hasher.update(case.as_bytes());
+        let seed = hasher.finalize();
+        TestRunner::new_with_rng(
+            Config::default(),
+            TestRng::from_seed(RngAlgorithm::ChaCha, &seed),
+        )
+    }
+
+    /// A valid one-event body of `event` (for batch vendors, a batch of one).
+    pub fn event(&self, event: &str, runner: &mut TestRunner) -> Option<Value> {
+        let event = self.vendor.events.iter().find(|e| e.name == event)?;
+        let root = &self.catalog.file(event.file).root;
+        let strategy = instance_strategy::instances(self.catalog, root, Options::default());
+        strategy.new_tree(runner).ok().map(|tree| tree.current())
+    }
+
+    /// A batch of `size` events of types drawn from the vendor's list; `None` for vendors that
+    /// send one event per request.
+    pub fn batch(&self, size: usize, runner: &mut TestRunner) -> Option<Value> {
+        let pointer = self.vendor.profile.envelope.events_pointer.as_deref()?;
+        let names: Vec<&str> = self.vendor.events.iter().map(|e| e.name.as_str()).collect();
+        let mut body: Option<Value> = None;
+        for _ in 0..size {
+            let pick = names[runner.rng().next_u32() as usize % names.len()];
+            let one = self.event(pick, runner)?;
+            let items = one.pointer(pointer)?.as_array()?.clone();
+            match body.as_mut().and_then(|b| b.pointer_mut(pointer)) {
+                Some(Value::Array(all)) => all.extend(items),
+                _ => body = Some(one),
+            }
+        }
+        body
+    }
+}
+
+/// How a body is written: vendors differ, and a receiver must not care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Compact,
+    Pretty,
+    /// Pretty, keys in reverse order.
+    PrettyReversed,
+    /// Compact, keys in reverse order.
+    CompactReversed,
+    /// Tabs and a trailing newline.
+    Tabs,
+}
+
+impl Encoding {
+    const ALL: [Encoding; 5] = [
+        Encoding::Compact,
+        Encoding::Pretty,
+        Encoding::PrettyReversed,
+        Encoding::CompactReversed,
+        Encoding::Tabs,
+    ];
+
+    pub fn draw(runner: &mut TestRunner) -> Self {
+        Self::ALL[runner.rng().next_u32() as usize % Self::ALL.len()]
+    }
+
+    pub fn encode(self, value: &Value) -> Vec<u8> {
+        let reversed;
+        let value = match self {
+            Encoding::PrettyReversed | Encoding::CompactReversed => {
+                reversed = reverse_keys(value);
+                &reversed
+            }
+            _ => value,
+        };
+        let written = match self {
+            Encoding::Compact | Encoding::CompactReversed => serde_json::to_vec(value),
+            Encoding::Pretty | Encoding::PrettyReversed => serde_json::to_vec_pretty(value),
+            Encoding::Tabs => {
+                let mut out = Vec::new();
+                let formatter = serde_json::ser::PrettyFormatter::with_indent(b"\t");
+                let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+                serde::Serialize::serialize(value, &mut ser).map(|()| {
+                    out.push(b'\n');
+                    out
+                })
+            }
+        };
+        // Serialising a Value to memory cannot fail (its keys are strings).
+        written.unwrap_or_default()
+    }
+}
+
+fn reverse_keys(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .rev()
+                .map(|(k, v)| (k.clone(), reverse_keys(v)))
+                .collect::<Map<String, Value>>(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(reverse_keys).collect()),
+        other => other.clone(),
+    }
+}

@@ -1,0 +1,539 @@
+//! The HTTP/1.1 client the harness sends with. Hand-made on purpose: a vendor's requests must go
+//! out byte for byte as built (header names spelled as the document spells them, in the case a
+//! case asks for), which general clients normalise away. Keep-alive, HTTPS with rustls, a
+//! timeout on the status line and headers, at most 64 KiB of a body read, redirects never
+//! followed, and every failure an outcome of its own.
+
+use crate::request::Request;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// At most this much of a response body is read.
+pub const BODY_LIMIT: usize = 64 * 1024;
+const HEAD_LIMIT: usize = 64 * 1024;
+
+/// The target URL could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TargetError {
+    #[error("--url {url}: {reason}")]
+    Invalid { url: String, reason: String },
+}
+
+/// Where requests go.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub url: String,
+    tls: bool,
+    host: String,
+    port: u16,
+    /// The request target: path and query.
+    path: String,
+    /// The `Host` header value.
+    authority: String,
+}
+
+impl Target {
+    pub fn parse(url: &str) -> Result<Self, TargetError> {
+        let invalid = |reason: &str| TargetError::Invalid {
+            url: url.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let uri: http::Uri = url.parse().map_err(|_| invalid("not a URL"))?;
+        let tls = match uri.scheme_str() {
+            Some("http") => false,
+            Some("https") => true,
+            _ => return Err(invalid("the scheme must be http or https")),
+        };
+        let authority = uri.authority().ok_or_else(|| invalid("no host"))?;
+        let host = authority
+            .host()
+            .trim_start_matches('[')
+            .trim_end_matches(']');
+        if host.is_empty() {
+            return Err(invalid("no host"));
+        }
+        Ok(Target {
+            url: url.to_owned(),
+            tls,
+            host: host.to_owned(),
+            port: authority.port_u16().unwrap_or(if tls { 443 } else { 80 }),
+            path: uri
+                .path_and_query()
+                .map_or("/".to_owned(), |p| p.as_str().to_owned()),
+            authority: authority.as_str().to_owned(),
+        })
+    }
+}
+
+/// What became of a request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The status line and headers arrived within the timeout.
+    Answered {
+        status: u16,
+        latency: Duration,
+        /// The first bytes of the body (at most [`BODY_LIMIT`]).
+        body: Vec<u8>,
+    },
+    /// No answer: the transport failed.
+    Failed {
+        error: TransportError,
+        latency: Duration,
+    },
+}
+
+impl Outcome {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Outcome::Answered { status, .. } => Some(*status),
+            Outcome::Failed { .. } => None,
+        }
+    }
+
+    pub fn latency(&self) -> Duration {
+        match self {
+            Outcome::Answered { latency, .. } | Outcome::Failed { latency, .. } => *latency,
+        }
+    }
+
+    pub fn error(&self) -> Option<&TransportError> {
+        match self {
+            Outcome::Answered { .. } => None,
+            Outcome::Failed { error, .. } => Some(error),
+        }
+    }
+}
+
+/// A transport failure, named as the report names it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransportError {
+    #[error("timeout")]
+    Timeout,
+    #[error("connection refused")]
+    Refused,
+    #[error("connection reset")]
+    Reset,
+    #[error("connection closed before an answer")]
+    Closed,
+    #[error("invalid HTTP: {0}")]
+    InvalidHttp(String),
+    #[error("cannot resolve host: {0}")]
+    Resolve(String),
+    #[error("TLS: {0}")]
+    Tls(String),
+    #[error("I/O: {0}")]
+    Io(String),
+}
+
+trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
+
+struct Connection {
+    stream: Box<dyn Stream>,
+    /// Bytes read past the last response.
+    leftover: Vec<u8>,
+}
+
+/// Sends requests to one target, keeping connections alive between them.
+pub struct Client {
+    target: Target,
+    timeout: Duration,
+    idle: Mutex<Vec<Connection>>,
+    tls: Option<Result<tokio_rustls::TlsConnector, String>>,
+}
+
+impl Client {
+    pub fn new(target: Target, timeout: Duration) -> Self {
+        let tls = target.tls.then(tls_connector);
+        Client {
+            target,
+            timeout,
+            idle: Mutex::new(Vec::new()),
+            tls,
+        }
+    }
+
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Sends `request` and waits for its answer, at most the timeout for the status line and
+    /// headers. A kept-alive connection that the server closed in the meantime is replaced
+    /// once, as every HTTP client does; the retry happens before any answer was seen.
+    pub async fn send(&self, request: &Request) -> Outcome {
+        let started = Instant::now();
+        let deadline = started + self.timeout;
+        let wire = self.encode(request);
+        if let Some(conn) = self.take_idle() {
+            match self.exchange(conn, &wire, deadline, true).await {
+                Err(Exchange::Stale) => {}
+                result => return finish(result, started),
+            }
+        }
+        let result = match self.connect(deadline).await {
+            Ok(conn) => self.exchange(conn, &wire, deadline, false).await,
+            Err(e) => Err(Exchange::Failed(e)),
+        };
+        finish(result, started)
+    }
+
+    /// Whether the target accepts connections at all.
+    pub async fn reachable(&self) -> Result<(), TransportError> {
+        let deadline = Instant::now() + self.timeout;
+        self.connect(deadline).await.map(|conn| self.put_idle(conn))
+    }
+
+    fn take_idle(&self) -> Option<Connection> {
+        self.idle.lock().ok()?.pop()
+    }
+
+    fn put_idle(&self, conn: Connection) {
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.push(conn);
+        }
+    }
+
+    fn encode(&self, request: &Request) -> Vec<u8> {
+        let mut head = format!(
+            "{} {} HTTP/1.1\r\nHost: {}\r\n",
+            request.method, self.target.path, self.target.authority
+        );
+        for (name, value) in &request.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str(&format!("Content-Length: {}\r\n\r\n", request.body.len()));
+        let mut wire = head.into_bytes();
+        wire.extend_from_slice(&request.body);
+        wire
+    }
+
+    async fn connect(&self, deadline: Instant) -> Result<Connection, TransportError> {
+        let address = (self.target.host.as_str(), self.target.port);
+        let tcp = match tokio::time::timeout_at(deadline.into(), TcpStream::connect(address)).await
+        {
+            Err(_) => return Err(TransportError::Timeout),
+            Ok(Err(e)) => return Err(connect_error(e)),
+            Ok(Ok(s)) => s,
+        };
+        let _ = tcp.set_nodelay(true);
+        let stream: Box<dyn Stream> = match &self.tls {
+            None => Box::new(tcp),
+            Some(Err(e)) => return Err(TransportError::Tls(e.clone())),
+            Some(Ok(connector)) => {
+                let name = rustls::pki_types::ServerName::try_from(self.target.host.clone())
+                    .map_err(|e| TransportError::Tls(e.to_string()))?;
+                let handshake = connector.connect(name, tcp);
+                match tokio::time::timeout_at(deadline.into(), handshake).await {
+                    Err(_) => return Err(TransportError::Timeout),
+                    Ok(Err(e)) => return Err(TransportError::Tls(e.to_string())),
+                    Ok(Ok(s)) => Box::new(s),
+                }
+            }
+        };
+        Ok(Connection {
+            stream,
+            leftover: Vec::new(),
+        })
+    }
+
+    async fn exchange(
+        &self,
+        mut conn: Connection,
+        wire: &[u8],
+        deadline: Instant,
+        reused: bool,
+    ) -> Result<(u16, Vec<u8>), Exchange> {
+        let write = async {
+            conn.stream.write_all(wire).await?;
+            conn.stream.flush().await
+        };
+        match tokio::time::timeout_at(deadline.into(), write).await {
+            Err(_) => return Err(Exchange::Failed(TransportError::Timeout)),
+            Ok(Err(e)) => return Err(io_failure(e, reused)),
+            Ok(Ok(())) => {}
+        }
+        let head = tokio::time::timeout_at(deadline.into(), read_head(&mut conn, reused)).await;
+        let head = match head {
+            Err(_) => return Err(Exchange::Failed(TransportError::Timeout)),
+            Ok(result) => result?,
+        };
+        // The body gets its own bound in time: an answer whose head came in time is answered,
+        // whatever its body does.
+        let body_deadline = Instant::now() + self.timeout;
+        let body = tokio::time::timeout_at(body_deadline.into(), read_body(&mut conn, &head)).await;
+        let (body, reusable) = match body {
+            Ok(Ok(b)) => b,
+            _ => (Vec::new(), false),
+        };
+        if reusable && head.keep_alive {
+            self.put_idle(conn);
+        }
+        Ok((head.status, body))
+    }
+}
+
+enum Exchange {
+    /// A kept-alive connection was closed by the server before this request: try a new one.
+    Stale,
+    Failed(TransportError),
+}
+
+fn finish(result: Result<(u16, Vec<u8>), Exchange>, started: Instant) -> Outcome {
+    let latency = started.elapsed();
+    match result {
+        Ok((status, body)) => Outcome::Answered {
+            status,
+            latency,
+            body,
+        },
+        Err(Exchange::Failed(error)) => Outcome::Failed { error, latency },
+        Err(Exchange::Stale) => Outcome::Failed {
+            error: TransportError::Closed,
+            latency,
+        },
+    }
+}
+
+fn connect_error(e: std::io::Error) -> TransportError {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::ConnectionRefused => TransportError::Refused,
+        ErrorKind::ConnectionReset => TransportError::Reset,
+        _ if e.to_string().contains("lookup") || e.to_string().contains("resolve") => {
+            TransportError::Resolve(e.to_string())
+        }
+        _ => TransportError::Io(e.to_string()),
+    }
+}
+
+fn io_failure(e: std::io::Error, reused: bool) -> Exchange {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::BrokenPipe | ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted
+            if reused =>
+        {
+            Exchange::Stale
+        }
+        ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
+            Exchange::Failed(TransportError::Reset)
+        }
+        _ => Exchange::Failed(TransportError::Io(e.to_string())),
+    }
+}
+
+struct Head {
+    status: u16,
+    keep_alive: bool,
+    framing: Framing,
+}
+
+enum Framing {
+    Length(usize),
+    Chunked,
+    /// No length: the body runs to the end of the connection.
+    ToClose,
+    None,
+}
+
+async fn read_head(conn: &mut Connection, reused: bool) -> Result<Head, Exchange> {
+    let mut buf = std::mem::take(&mut conn.leftover);
+    let mut chunk = [0u8; 8192];
+    loop {
+        if let Some((head, used)) = parse_head(&buf)? {
+            if (100..200).contains(&head.status) {
+                // An interim answer (100 Continue): the real one follows.
+                buf.drain(..used);
+                continue;
+            }
+            conn.leftover = buf.split_off(used);
+            return Ok(head);
+        }
+        if buf.len() > HEAD_LIMIT {
+            return Err(Exchange::Failed(TransportError::InvalidHttp(
+                "response head over 64 KiB".into(),
+            )));
+        }
+        let n = match conn.stream.read(&mut chunk).await {
+            Ok(n) => n,
+            Err(e) => return Err(io_failure(e, reused && buf.is_empty())),
+        };
+        if n == 0 {
+            return Err(if buf.is_empty() && reused {
+                Exchange::Stale
+            } else if buf.is_empty() {
+                Exchange::Failed(TransportError::Closed)
+            } else {
+                Exchange::Failed(TransportError::InvalidHttp(
+                    "connection closed inside the response head".into(),
+                ))
+            });
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+fn parse_head(buf: &[u8]) -> Result<Option<(Head, usize)>, Exchange> {
+    let mut headers = [httparse::EMPTY_HEADER; 100];
+    let mut response = httparse::Response::new(&mut headers);
+    let used = match response.parse(buf) {
+        Ok(httparse::Status::Complete(n)) => n,
+        Ok(httparse::Status::Partial) => return Ok(None),
+        Err(e) => {
+            return Err(Exchange::Failed(TransportError::InvalidHttp(e.to_string())));
+        }
+    };
+    let status = response.code.unwrap_or(0);
+    let version = response.version.unwrap_or(1);
+    let header = |name: &str| {
+        response
+            .headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| String::from_utf8_lossy(h.value).to_ascii_lowercase())
+    };
+    let connection = header("connection").unwrap_or_default();
+    let keep_alive = if version == 0 {
+        connection.contains("keep-alive")
+    } else {
+        !connection.contains("close")
+    };
+    let framing = if status == 204 || status == 304 || (100..200).contains(&status) {
+        Framing::None
+    } else if header("transfer-encoding").is_some_and(|t| t.contains("chunked")) {
+        Framing::Chunked
+    } else if let Some(length) = header("content-length") {
+        match length.trim().parse() {
+            Ok(n) => Framing::Length(n),
+            Err(_) => {
+                return Err(Exchange::Failed(TransportError::InvalidHttp(format!(
+                    "Content-Length {length:?}"
+                ))));
+            }
+        }
+    } else {
+        Framing::ToClose
+    };
+    Ok(Some((
+        Head {
+            status,
+            keep_alive,
+            framing,
+        },
+        used,
+    )))
+}
+
+/// Reads the body up to [`BODY_LIMIT`]; the flag says whether the connection ended on a
+/// response boundary and can carry another request.
+async fn read_body(conn: &mut Connection, head: &Head) -> std::io::Result<(Vec<u8>, bool)> {
+    match head.framing {
+        Framing::None => Ok((Vec::new(), true)),
+        Framing::Length(n) => {
+            let wanted = n.min(BODY_LIMIT);
+            let mut body = std::mem::take(&mut conn.leftover);
+            while body.len() < wanted {
+                if read_more(conn, &mut body).await? == 0 {
+                    return Ok((body, false));
+                }
+            }
+            if body.len() > n {
+                conn.leftover = body.split_off(n);
+            }
+            let complete = body.len() == n;
+            body.truncate(BODY_LIMIT);
+            Ok((body, complete))
+        }
+        Framing::ToClose => {
+            let mut body = std::mem::take(&mut conn.leftover);
+            while body.len() < BODY_LIMIT {
+                if read_more(conn, &mut body).await? == 0 {
+                    break;
+                }
+            }
+            body.truncate(BODY_LIMIT);
+            Ok((body, false))
+        }
+        Framing::Chunked => read_chunked(conn).await,
+    }
+}
+
+async fn read_more(conn: &mut Connection, into: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut chunk = [0u8; 16 * 1024];
+    let n = conn.stream.read(&mut chunk).await?;
+    into.extend_from_slice(&chunk[..n]);
+    Ok(n)
+}
+
+async fn read_chunked(conn: &mut Connection) -> std::io::Result<(Vec<u8>, bool)> {
+    let mut raw = std::mem::take(&mut conn.leftover);
+    let mut body = Vec::new();
+    let mut at = 0;
+    loop {
+        // A chunk-size line.
+        let line_end = loop {
+            if let Some(i) = find_crlf(&raw[at..]) {
+                break at + i;
+            }
+            if raw.len() - at > 1024 || read_more(conn, &mut raw).await? == 0 {
+                return Ok((body, false));
+            }
+        };
+        let size_text = String::from_utf8_lossy(&raw[at..line_end]);
+        let size_hex = size_text.split(';').next().unwrap_or("").trim();
+        let Ok(size) = usize::from_str_radix(size_hex, 16) else {
+            return Ok((body, false));
+        };
+        at = line_end + 2;
+        if size == 0 {
+            // Trailers end with an empty line.
+            loop {
+                if let Some(i) = find_crlf(&raw[at..]) {
+                    let empty = i == 0;
+                    at += i + 2;
+                    if empty {
+                        conn.leftover = raw.split_off(at);
+                        return Ok((body, true));
+                    }
+                } else if read_more(conn, &mut raw).await? == 0 {
+                    return Ok((body, false));
+                }
+            }
+        }
+        while raw.len() < at + size + 2 {
+            if read_more(conn, &mut raw).await? == 0 {
+                return Ok((body, false));
+            }
+        }
+        body.extend_from_slice(&raw[at..at + size]);
+        at += size + 2;
+        if body.len() > BODY_LIMIT {
+            body.truncate(BODY_LIMIT);
+            return Ok((body, false));
+        }
+        // Keep the buffer from growing with what was already consumed.
+        raw.drain(..at);
+        at = 0;
+    }
+}
+
+fn find_crlf(bytes: &[u8]) -> Option<usize> {
+    bytes.windows(2).position(|w| w == b"\r\n")
+}
+
+fn tls_connector() -> Result<tokio_rustls::TlsConnector, String> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(tokio_rustls::TlsConnector::from(Arc::new(config)))
+}

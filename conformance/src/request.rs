@@ -1,0 +1,179 @@
+//! A request the harness sends, how it is recorded in the report (secrets redacted), and the
+//! shell command that replays it.
+
+use crate::report::RequestRecord;
+use sha2::{Digest, Sha256};
+
+/// One HTTP request, exactly as it goes on the wire (the client adds `Host`,
+/// `Content-Length` and nothing else).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub method: String,
+    /// Names spelled as sent.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// A shell command that prints the body, for bodies too big to put in a command line.
+    pub body_command: Option<String>,
+}
+
+const PREVIEW_BYTES: usize = 4096;
+/// Bodies above this size are replayed from `body_command`, not inlined.
+const INLINE_LIMIT: usize = 64 * 1024;
+
+/// Replaces secrets in anything shown.
+#[derive(Debug, Clone, Default)]
+pub struct Redactor {
+    /// Longest first.
+    secrets: Vec<String>,
+}
+
+pub const REDACTED: &str = "[redacted]";
+
+impl Redactor {
+    pub fn new(secrets: Vec<String>) -> Self {
+        Redactor { secrets }
+    }
+
+    pub fn text(&self, s: &str) -> String {
+        self.replace(s, REDACTED)
+    }
+
+    fn replace(&self, s: &str, with: &str) -> String {
+        let mut out = s.to_owned();
+        for secret in &self.secrets {
+            if out.contains(secret.as_str()) {
+                out = out.replace(secret.as_str(), with);
+            }
+        }
+        out
+    }
+
+    fn contains_secret(&self, s: &str) -> bool {
+        self.secrets.iter().any(|x| s.contains(x.as_str()))
+    }
+}
+
+impl Request {
+    pub fn new(method: &str, headers: Vec<(String, String)>, body: Vec<u8>) -> Self {
+        Request {
+            method: method.to_owned(),
+            headers,
+            body,
+            body_command: None,
+        }
+    }
+
+    pub fn record(&self, url: &str, redactor: &Redactor) -> RequestRecord {
+        let cut = self.body.len().min(PREVIEW_BYTES);
+        let mut preview = redactor.text(&String::from_utf8_lossy(&self.body[..cut]));
+        if cut < self.body.len() {
+            preview.push_str(&format!("… ({} bytes in all)", self.body.len()));
+        }
+        RequestRecord {
+            method: self.method.clone(),
+            url: url.to_owned(),
+            headers: self
+                .headers
+                .iter()
+                .map(|(n, v)| (n.clone(), redactor.text(v)))
+                .collect(),
+            body_bytes: self.body.len(),
+            body_sha256: hex::encode(Sha256::digest(&self.body)),
+            body_preview: preview,
+        }
+    }
+
+    /// A `curl` command that sends this request again. Secrets are not written out: they are
+    /// read from `HOOKCERT_SECRET` / `HOOKCERT_HEADER_<n>` where the request carried them.
+    pub fn curl(&self, url: &str, redactor: &Redactor) -> String {
+        let mut cmd = format!("curl -sS -i -X {} {}", self.method, quote(url));
+        let mut header_env = 0;
+        for (name, value) in &self.headers {
+            if redactor.contains_secret(value) {
+                header_env += 1;
+                let shown =
+                    redactor.replace(value, &format!("'\"$HOOKCERT_HEADER_{header_env}\"'"));
+                cmd.push_str(&format!(" -H '{name}: {shown}'"));
+            } else {
+                cmd.push_str(&format!(" -H {}", quote(&format!("{name}: {value}"))));
+            }
+        }
+        cmd.push_str(" --data-binary @-");
+        let body_source = match (&self.body_command, self.body.len() > INLINE_LIMIT) {
+            (Some(command), _) => command.clone(),
+            (None, true) => {
+                return format!(
+                    "# the {}-byte body (sha256 {}) is too big to inline; send it with:\n{cmd} < body.json",
+                    self.body.len(),
+                    hex::encode(Sha256::digest(&self.body))
+                );
+            }
+            (None, false) => printf_bytes(&self.body),
+        };
+        let text = String::from_utf8_lossy(&self.body);
+        if redactor.contains_secret(&text) {
+            let body = redactor.replace(&text, "${HOOKCERT_SECRET}");
+            format!(
+                "{} | envsubst '$HOOKCERT_SECRET' | {cmd}",
+                printf_bytes(body.as_bytes())
+            )
+        } else {
+            format!("{body_source} | {cmd}")
+        }
+    }
+}
+
+/// Single-quoted for a POSIX shell.
+pub fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// `printf` that writes exactly these bytes (no trailing newline; non-UTF-8 as octal escapes).
+fn printf_bytes(bytes: &[u8]) -> String {
+    let mut out = String::from("printf '%b' '");
+    for &b in bytes {
+        match b {
+            b'\'' => out.push_str("\\0047"),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            0x20..=0x7e => out.push(b as char),
+            _ => out.push_str(&format!("\\0{b:o}")),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_replay_command_prints_the_exact_body() {
+        let body = b"{\"a\":\"it's \\\"q\\\" \xc3\xa9\xff\"}\n".to_vec();
+        let request = Request::new("POST", vec![], body.clone());
+        let cmd = request.curl("http://x/", &Redactor::default());
+        let printf = cmd.split(" | ").next().expect("a printf");
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(printf)
+            .output()
+            .expect("sh runs");
+        assert_eq!(out.stdout, body, "{printf}");
+    }
+
+    #[test]
+    fn secrets_are_redacted_and_read_from_the_environment() {
+        let redactor = Redactor::new(vec!["whsec_abcdef".into()]);
+        let request = Request::new(
+            "POST",
+            vec![("Authorization".into(), "Bearer whsec_abcdef".into())],
+            br#"{"secret":"whsec_abcdef"}"#.to_vec(),
+        );
+        let cmd = request.curl("http://x/", &redactor);
+        assert!(!cmd.contains("whsec_abcdef"), "{cmd}");
+        assert!(cmd.contains("$HOOKCERT_HEADER_1") && cmd.contains("${HOOKCERT_SECRET}"));
+        let record = request.record("http://x/", &redactor);
+        assert!(!format!("{record:?}").contains("whsec_abcdef"));
+    }
+}
