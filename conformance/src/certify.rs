@@ -149,6 +149,9 @@ impl Certification {
                 )));
             }
         }
+        if let Some(url) = &self.url {
+            Target::parse(url).map_err(|e| CertifyError::Usage(e.to_string()))?;
+        }
         let (auth, embedded) = match &self.url {
             Some(_) => (self.auth.clone(), None),
             None => {

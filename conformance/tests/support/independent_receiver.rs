@@ -77,6 +77,8 @@ pub enum Fault {
     SerialOnly,
     /// `latency`: waits this long before answering.
     Slow(Duration),
+    /// Any suite: answers 500 to every other request, so repeats disagree (FLAKY).
+    FailEveryOther,
 }
 
 /// A running receiver; it stops when dropped.
@@ -244,7 +246,13 @@ fn answer(status: StatusCode, text: &'static str) -> Response {
 }
 
 async fn handle(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: Bytes) -> Response {
-    inner.requests.fetch_add(1, Ordering::SeqCst);
+    let nth = inner.requests.fetch_add(1, Ordering::SeqCst);
+    if matches!(inner.fault, Some(Fault::FailEveryOther)) && nth % 2 == 1 {
+        return answer(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "every other request fails\n",
+        );
+    }
     let now_in_flight = inner.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     let _in_flight = InFlight(&inner.in_flight);
 
@@ -463,7 +471,8 @@ fn fault_on_valid(
         | Fault::TombaPresenceOnly
         | Fault::Crash500OnMalformed
         | Fault::SerialOnly
-        | Fault::Slow(_) => None,
+        | Fault::Slow(_)
+        | Fault::FailEveryOther => None,
     }
 }
 
