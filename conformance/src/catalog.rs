@@ -53,3 +53,28 @@ pub fn vendor(id: &str) -> Result<&'static Vendor, String> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_catalog_is_the_whole_catalog() {
+        let embedded = catalog().expect("the embedded catalog loads");
+        let on_disk =
+            hookcert_codegen::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas"))
+                .expect("the catalog on disk loads");
+        assert_eq!(embedded.vendors.len(), on_disk.vendors.len());
+        for (a, b) in embedded.vendors.iter().zip(&on_disk.vendors) {
+            assert_eq!(a.events.len(), b.events.len(), "{}", a.profile.id);
+            assert_eq!(a.examples.len(), b.examples.len(), "{}", a.profile.id);
+            for example in &a.examples {
+                assert_eq!(
+                    embedded.example_bytes(example),
+                    on_disk.example_bytes(example)
+                );
+            }
+        }
+        assert_eq!(embedded.files.len(), on_disk.files.len());
+    }
+}

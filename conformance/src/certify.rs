@@ -44,6 +44,7 @@ pub struct Certification {
     timeout_ms: Option<u64>,
     time_scale: f64,
     method: Option<String>,
+    ca_cert_pem: Option<String>,
     progress: Option<Progress>,
 }
 
@@ -63,6 +64,7 @@ impl Certification {
             timeout_ms: None,
             time_scale: 1.0,
             method: None,
+            ca_cert_pem: None,
             progress: None,
         })
     }
@@ -118,6 +120,12 @@ impl Certification {
     /// The HTTP method, where the vendor lets it be configured (Tomba).
     pub fn method(mut self, method: impl Into<String>) -> Self {
         self.method = Some(method.into());
+        self
+    }
+
+    /// PEM certificates to trust for an https URL, beside the usual web roots.
+    pub fn ca_cert_pem(mut self, pem: impl Into<String>) -> Self {
+        self.ca_cert_pem = Some(pem.into());
         self
     }
 
@@ -207,7 +215,12 @@ impl Certification {
         if timeout.is_zero() {
             return Err(CertifyError::Usage("--timeout-ms must be above 0".into()));
         }
-        let client = Arc::new(Client::new(target, timeout));
+        let roots = match &self.ca_cert_pem {
+            Some(pem) => crate::http_client::certificates_from_pem(pem)
+                .map_err(|e| CertifyError::Usage(format!("--ca-cert: {e}")))?,
+            None => Vec::new(),
+        };
+        let client = Arc::new(Client::with_roots(target, timeout, roots));
         client
             .reachable()
             .await
@@ -246,7 +259,6 @@ impl Certification {
             redactor,
             self.time_scale,
         );
-        runner.validator = crate::catalog::reference_validator().ok();
         let total = cases.len();
         if let Some(mut progress) = self.progress.take() {
             let mut done = 0;

@@ -6,10 +6,12 @@ use hookcert_codegen::Catalog;
 use hookcert_codegen::instance_strategy::{self, Options};
 use hookcert_codegen::model::{Origin, Vendor};
 use proptest::prelude::RngCore;
-use proptest::strategy::{Strategy, ValueTree};
+use proptest::strategy::{BoxedStrategy, Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// One golden example of the catalog.
 pub struct Golden {
@@ -22,7 +24,7 @@ pub struct Golden {
 }
 
 pub fn golden(catalog: &Catalog, vendor: &Vendor) -> Vec<Golden> {
-    vendor
+    let mut goldens: Vec<Golden> = vendor
         .examples
         .iter()
         .map(|e| {
@@ -37,7 +39,17 @@ pub fn golden(catalog: &Catalog, vendor: &Vendor) -> Vec<Golden> {
                 bytes: catalog.example_bytes(e).to_vec(),
             }
         })
-        .collect()
+        .collect();
+    // Case ids must be unique: where the document's example and a constructed one share a
+    // name, the constructed one says so.
+    let names: Vec<String> = goldens.iter().map(|g| g.name.clone()).collect();
+    for g in &mut goldens {
+        let shared = names.iter().filter(|n| **n == g.name).count() > 1;
+        if shared && g.origin == Origin::Constructed {
+            g.name.push_str(".constructed");
+        }
+    }
+    goldens
 }
 
 /// A seeded source of valid events.
@@ -45,6 +57,8 @@ pub struct Generator<'a> {
     catalog: &'a Catalog,
     vendor: &'a Vendor,
     seed: u64,
+    /// Built once per event type: building compiles the schema's patterns.
+    strategies: RefCell<HashMap<String, BoxedStrategy<Value>>>,
 }
 
 impl<'a> Generator<'a> {
@@ -53,6 +67,7 @@ impl<'a> Generator<'a> {
             catalog,
             vendor,
             seed,
+            strategies: RefCell::new(HashMap::new()),
         }
     }
 
@@ -73,8 +88,15 @@ impl<'a> Generator<'a> {
     /// A valid one-event body of `event` (for batch vendors, a batch of one).
     pub fn event(&self, event: &str, runner: &mut TestRunner) -> Option<Value> {
         let event = self.vendor.events.iter().find(|e| e.name == event)?;
-        let root = &self.catalog.file(event.file).root;
-        let strategy = instance_strategy::instances(self.catalog, root, Options::default());
+        let strategy = self
+            .strategies
+            .borrow_mut()
+            .entry(event.name.clone())
+            .or_insert_with(|| {
+                let root = &self.catalog.file(event.file).root;
+                instance_strategy::instances(self.catalog, root, Options::default())
+            })
+            .clone();
         strategy.new_tree(runner).ok().map(|tree| tree.current())
     }
 

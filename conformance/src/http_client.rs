@@ -144,9 +144,33 @@ pub struct Client {
     tls: Option<Result<tokio_rustls::TlsConnector, String>>,
 }
 
+/// Certificates from PEM text: the extra roots trusted for HTTPS (`--ca-cert`).
+pub fn certificates_from_pem(
+    pem: &str,
+) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, String> {
+    use rustls::pki_types::pem::PemObject;
+    let certs: Vec<_> = rustls::pki_types::CertificateDer::pem_slice_iter(pem.as_bytes())
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("not PEM certificates: {e}"))?;
+    if certs.is_empty() {
+        return Err("no certificate in it".into());
+    }
+    Ok(certs)
+}
+
 impl Client {
     pub fn new(target: Target, timeout: Duration) -> Self {
-        let tls = target.tls.then(tls_connector);
+        Self::with_roots(target, timeout, Vec::new())
+    }
+
+    /// A client that also trusts `extra_roots` for HTTPS (a private CA, a self-signed
+    /// receiver), beside the usual web roots.
+    pub fn with_roots(
+        target: Target,
+        timeout: Duration,
+        extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
+    ) -> Self {
+        let tls = target.tls.then(|| tls_connector(extra_roots));
         Client {
             target,
             timeout,
@@ -526,9 +550,14 @@ fn find_crlf(bytes: &[u8]) -> Option<usize> {
     bytes.windows(2).position(|w| w == b"\r\n")
 }
 
-fn tls_connector() -> Result<tokio_rustls::TlsConnector, String> {
+fn tls_connector(
+    extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
+) -> Result<tokio_rustls::TlsConnector, String> {
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for cert in extra_roots {
+        roots.add(cert).map_err(|e| format!("--ca-cert: {e}"))?;
+    }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

@@ -63,6 +63,9 @@ struct CertifyArgs {
     /// Scale of the vendor's retry intervals when replaying them (0.01: a minute becomes 0.6 s)
     #[arg(long, default_value_t = 1.0)]
     time_scale: f64,
+    /// PEM certificate(s) to trust for an https --url (a private CA or a self-signed receiver)
+    #[arg(long, value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
     /// Write the report as JSON (schema: conformance/report.schema.json)
     #[arg(long, value_name = "FILE")]
     report_json: Option<PathBuf>,
@@ -168,6 +171,11 @@ fn certify(args: CertifyArgs) -> Result<ExitCode> {
     }
     if let Some(ms) = args.timeout_ms {
         run = run.timeout_ms(ms);
+    }
+    if let Some(path) = &args.ca_cert {
+        let pem = std::fs::read_to_string(path)
+            .with_context(|| format!("--ca-cert {}", path.display()))?;
+        run = run.ca_cert_pem(pem);
     }
     if let Some(method) = &args.auth.method {
         run = run.method(method.clone());

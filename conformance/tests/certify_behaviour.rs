@@ -232,3 +232,21 @@ async fn the_json_report_matches_its_published_schema() {
         assert!(instance.get(key).is_some(), "missing {key}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn case_ids_are_unique_in_every_vendor() {
+    for vendor in ["spotio", "breakcold", "clinchpad", "zoho-salesiq", "tomba"] {
+        let report = Certification::new(vendor)
+            .expect("a vendor")
+            .cases(2)
+            .seed(1)
+            .run()
+            .await
+            .expect("a run");
+        let mut ids: Vec<&str> = report.cases.iter().map(|c| c.id.as_str()).collect();
+        let count = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), count, "{vendor}: duplicate case ids");
+    }
+}
