@@ -165,11 +165,7 @@ impl Certification {
             None => {
                 let (send, check) = credentials::fresh(profile)
                     .map_err(|e| CertifyError::Receiver(e.to_string()))?;
-                let config = ReceiverConfig {
-                    vendor: self.vendor.clone(),
-                    auth: check,
-                    delay: Duration::ZERO,
-                };
+                let config = ReceiverConfig::new(&self.vendor, check);
                 let running = receiver::start(config, ([127, 0, 0, 1], 0).into())
                     .await
                     .map_err(|e| CertifyError::Receiver(e.to_string()))?;

@@ -32,6 +32,72 @@ enum Command {
     /// Without --url, starts the embedded reference receiver on a free loopback port with a
     /// fresh secret or key pair, and certifies it.
     Certify(CertifyArgs),
+    /// Play the receiver and judge a sender: signatures, schemas, retries
+    ///
+    /// Prints `listening on http://127.0.0.1:PORT/` first, then one line per request. Answers
+    /// as a correct receiver (200; 401 bad authentication; 400 malformed), or 500 to the first
+    /// N attempts of each delivery with --fail-first, to watch the sender's retries. Exit
+    /// status 0 when every delivery conformed, 1 otherwise.
+    Listen(ListenArgs),
+    /// Send one authenticated event (golden, or generated with --generated) to a URL
+    ///
+    /// Prints the status and latency; exit status 0 on the vendor's success status, 1 on any
+    /// other answer, 2 when the URL cannot be reached.
+    Send(SendArgs),
+}
+
+#[derive(Args)]
+struct ListenArgs {
+    /// Vendor id: spotio, breakcold, clinchpad, zoho-salesiq, tomba
+    #[arg(long)]
+    vendor: String,
+    /// Port to listen on [default: a free port]
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1")]
+    host: std::net::IpAddr,
+    #[command(flatten)]
+    auth: AuthArgs,
+    /// Answer 500 to the first N attempts of each delivery
+    #[arg(long, default_value_t = 0)]
+    fail_first: u32,
+    /// Wait this long before each answer
+    #[arg(long, default_value_t = 0)]
+    delay_ms: u64,
+    /// Stop once N distinct deliveries have been seen and each has finished
+    #[arg(long)]
+    max_deliveries: Option<usize>,
+    /// Stop after this many seconds, whatever has arrived
+    #[arg(long)]
+    duration_s: Option<f64>,
+    /// Write the conformance report as JSON
+    #[arg(long, value_name = "FILE")]
+    report_json: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct SendArgs {
+    /// Vendor id: spotio, breakcold, clinchpad, zoho-salesiq, tomba
+    #[arg(long)]
+    vendor: String,
+    /// The event type to send (see `hookcert catalog --vendor V`)
+    #[arg(long)]
+    event: String,
+    /// Where to send it
+    #[arg(long)]
+    url: String,
+    #[command(flatten)]
+    auth: AuthArgs,
+    /// Send a property-generated event instead of the golden example
+    #[arg(long)]
+    generated: bool,
+    /// Seed of the generated event
+    #[arg(long, default_value_t = 0, requires = "generated")]
+    seed: u64,
+    /// Answer timeout in milliseconds [default: the vendor's]
+    #[arg(long)]
+    timeout_ms: Option<u64>,
 }
 
 #[derive(Args)]
@@ -85,9 +151,12 @@ struct AuthArgs {
     /// A file holding the secret (trailing newline ignored)
     #[arg(long, value_name = "FILE")]
     secret_file: Option<PathBuf>,
-    /// zoho-salesiq: the private key to sign with (PEM, PKCS#8 or PKCS#1)
-    #[arg(long, value_name = "FILE")]
+    /// zoho-salesiq: the private key to sign with (certify, send; PEM, PKCS#8 or PKCS#1)
+    #[arg(long, value_name = "FILE", conflicts_with = "public_key")]
     private_key: Option<PathBuf>,
+    /// zoho-salesiq: the public key to verify with (listen; PEM, SPKI or PKCS#1)
+    #[arg(long, value_name = "FILE")]
+    public_key: Option<PathBuf>,
     /// tomba: a header to send, 'Name: value' (repeatable)
     #[arg(long = "header", value_name = "'NAME: VALUE'")]
     headers: Vec<String>,
@@ -100,6 +169,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Certify(args) => certify(args),
+        Command::Listen(args) => listen(args),
+        Command::Send(args) => send(args),
     };
     match result {
         Ok(code) => code,
@@ -120,6 +191,11 @@ fn one_line(e: &anyhow::Error) -> String {
 
 impl AuthArgs {
     fn auth(&self) -> Result<Auth> {
+        if let Some(path) = &self.public_key {
+            let pem = std::fs::read_to_string(path)
+                .with_context(|| format!("--public-key {}", path.display()))?;
+            return Ok(Auth::PublicKeyPem(pem));
+        }
         if let Some(path) = &self.private_key {
             let pem = std::fs::read_to_string(path)
                 .with_context(|| format!("--private-key {}", path.display()))?;
@@ -205,6 +281,121 @@ fn certify(args: CertifyArgs) -> Result<ExitCode> {
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     print!("{}", report::terminal::render(&report, color));
     Ok(if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+fn listen(args: ListenArgs) -> Result<ExitCode> {
+    use hookcert::listen::{ListenConfig, StopWhen};
+    use std::io::Write;
+    let auth = args.auth.auth()?;
+    if matches!(auth, Auth::PrivateKeyPem(_)) {
+        return Err(anyhow!("--private-key: listen verifies; give --public-key"));
+    }
+    let duration = match args.duration_s {
+        Some(s) if !(s.is_finite() && s > 0.0) => {
+            return Err(anyhow!(
+                "--duration-s {s}: must be a number of seconds above 0"
+            ));
+        }
+        Some(s) => Some(std::time::Duration::from_secs_f64(s)),
+        None => None,
+    };
+    let config = ListenConfig {
+        vendor: args.vendor.clone(),
+        auth,
+        addr: std::net::SocketAddr::new(args.host, args.port),
+        fail_first: args.fail_first,
+        delay: std::time::Duration::from_millis(args.delay_ms),
+    };
+    let stop = StopWhen {
+        deliveries: args.max_deliveries,
+        duration,
+    };
+    let runtime = runtime()?;
+    let report = runtime.block_on(async {
+        let listening = hookcert::listen::start(config)
+            .await
+            .map_err(|e| anyhow!("{e}"))?;
+        println!("listening on {}", listening.url());
+        let _ = std::io::stdout().flush();
+        Ok::<_, anyhow::Error>(
+            listening
+                .run(stop, |line| {
+                    println!("{line}");
+                    let _ = std::io::stdout().flush();
+                })
+                .await,
+        )
+    })?;
+    if let Some(path) = &args.report_json {
+        let json = serde_json::to_string_pretty(&report)?;
+        std::fs::write(path, json + "\n")
+            .with_context(|| format!("--report-json {}", path.display()))?;
+    }
+    let s = report.summary;
+    println!(
+        "{}: {} deliveries ({} requests), {} conforming, {} not",
+        if report.passed() { "PASS" } else { "FAIL" },
+        s.deliveries,
+        s.requests,
+        s.conforming,
+        s.nonconforming
+    );
+    for d in report.deliveries.iter().filter(|d| !d.conforming) {
+        println!(
+            "  delivery {} ({}): {}",
+            d.number,
+            d.event_types.join(","),
+            d.violations.join("; ")
+        );
+    }
+    Ok(if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn send(args: SendArgs) -> Result<ExitCode> {
+    let config = hookcert::send::SendConfig {
+        vendor: args.vendor.clone(),
+        event: args.event.clone(),
+        url: args.url.clone(),
+        auth: args.auth.auth()?,
+        generated_seed: args.generated.then_some(args.seed),
+        method: args.auth.method.clone(),
+        timeout_ms: args.timeout_ms,
+    };
+    let result = runtime()?
+        .block_on(hookcert::send::send(&config))
+        .map_err(|e| anyhow!(e))?;
+    let latency = result.outcome.latency().as_secs_f64() * 1000.0;
+    match &result.outcome {
+        hookcert::http_client::Outcome::Answered { status, .. } => {
+            println!(
+                "{status} in {latency:.1} ms ({} {})",
+                config.vendor, config.event
+            );
+        }
+        hookcert::http_client::Outcome::Failed { error, .. } => {
+            println!(
+                "no answer: {error} after {latency:.1} ms ({} {})",
+                config.vendor, config.event
+            );
+        }
+    }
+    Ok(if result.accepted {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
