@@ -7,12 +7,12 @@ if ! command -v "$PY" >/dev/null 2>&1; then
   echo "ensure-python-deps: $PY not found; install Python 3 (Debian: apt-get install python3 python3-pip)" >&2
   exit 1
 fi
-probe='import jsonschema, referencing, rfc3339_validator, rfc3986_validator, junitparser'
+probe='import jsonschema, referencing, rfc3339_validator, rfc3986_validator, junitparser, openapi_spec_validator'
 if "$PY" -c "$probe" >/dev/null 2>&1; then
   exit 0
 fi
-echo "ensure-python-deps: installing jsonschema[format-nongpl] and junitparser for the cross-checks" >&2
-pkgs=('jsonschema[format-nongpl]>=4.18' 'rfc3339-validator' 'rfc3986-validator' 'junitparser>=3,<5')
+echo "ensure-python-deps: installing jsonschema[format-nongpl], junitparser and openapi-spec-validator for the cross-checks" >&2
+pkgs=('jsonschema[format-nongpl]>=4.18' 'rfc3339-validator' 'rfc3986-validator' 'junitparser>=3,<5' 'openapi-spec-validator>=0.7')
 "$PY" -m pip install --quiet --disable-pip-version-check "${pkgs[@]}" \
   || "$PY" -m pip install --quiet --disable-pip-version-check --break-system-packages "${pkgs[@]}" \
   || "$PY" -m pip install --quiet --disable-pip-version-check --user "${pkgs[@]}"

@@ -19,12 +19,15 @@
 
 pub mod body_edit;
 pub mod catalog;
+pub mod catalog_view;
 pub mod certify;
 pub mod credentials;
 pub mod event_gen;
 pub mod http_client;
 pub mod judge;
+pub mod keygen;
 pub mod listen;
+pub mod openapi;
 pub mod receiver;
 pub mod report;
 pub mod request;

@@ -44,6 +44,36 @@ enum Command {
     /// Prints the status and latency; exit status 0 on the vendor's success status, 1 on any
     /// other answer, 2 when the URL cannot be reached.
     Send(SendArgs),
+    /// The vendors and their events, authentication, timeout and retry policy
+    ///
+    /// As a table, or JSON with --json; --openapi V writes an OpenAPI 3.1 document of V's
+    /// webhooks (request body schemas, signature headers) for other languages' tooling.
+    Catalog(CatalogArgs),
+    /// Write an RSA-2048 key pair for Zoho SalesIQ: private.pem (PKCS#8), public.pem (SPKI)
+    Keygen(KeygenArgs),
+}
+
+#[derive(Args)]
+struct CatalogArgs {
+    /// Only this vendor, with its event types
+    #[arg(long)]
+    vendor: Option<String>,
+    /// JSON instead of a table
+    #[arg(long, conflicts_with = "openapi")]
+    json: bool,
+    /// Write an OpenAPI 3.1 document of this vendor's webhooks
+    #[arg(long, value_name = "VENDOR", conflicts_with = "vendor")]
+    openapi: Option<String>,
+    /// Write to this file instead of standard output
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct KeygenArgs {
+    /// The folder to write private.pem and public.pem into (created if missing)
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
 }
 
 #[derive(Args)]
@@ -171,6 +201,8 @@ fn main() -> ExitCode {
         Command::Certify(args) => certify(args),
         Command::Listen(args) => listen(args),
         Command::Send(args) => send(args),
+        Command::Catalog(args) => catalog(args),
+        Command::Keygen(args) => keygen(args),
     };
     match result {
         Ok(code) => code,
@@ -400,6 +432,38 @@ fn send(args: SendArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn catalog(args: CatalogArgs) -> Result<ExitCode> {
+    let text = if let Some(vendor) = &args.openapi {
+        let doc = hookcert::openapi::document(vendor).map_err(|e| anyhow!("--openapi: {e}"))?;
+        serde_json::to_string_pretty(&doc)? + "\n"
+    } else if args.json {
+        let json = hookcert::catalog_view::json(args.vendor.as_deref())
+            .map_err(|e| anyhow!("--vendor: {e}"))?;
+        serde_json::to_string_pretty(&json)? + "\n"
+    } else {
+        hookcert::catalog_view::table(args.vendor.as_deref())
+            .map_err(|e| anyhow!("--vendor: {e}"))?
+    };
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("--out {}", path.display()))?
+        }
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn keygen(args: KeygenArgs) -> Result<ExitCode> {
+    let (private, public) =
+        hookcert::keygen::write_pair(&args.out).map_err(|e| anyhow!("--out: {e}"))?;
+    println!(
+        "wrote {} (PKCS#8, keep it secret) and {} (SPKI)",
+        private.display(),
+        public.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn progress_bar() -> Option<indicatif::ProgressBar> {

@@ -169,3 +169,51 @@ fn report_files_are_written_and_failures_exit_1() {
     assert_eq!(unwritable.status.code(), Some(2));
     assert!(text(&unwritable.stderr).contains("--report-json /nonexistent/dir/r.json"));
 }
+
+#[test]
+fn catalog_and_keygen_from_the_command_line() {
+    let table = hookcert(&["catalog"]);
+    assert_eq!(table.status.code(), Some(0));
+    let table = text(&table.stdout);
+    for vendor in ["spotio", "breakcold", "clinchpad", "zoho-salesiq", "tomba"] {
+        assert!(table.contains(vendor), "{table}");
+    }
+    let json = hookcert(&["catalog", "--vendor", "spotio", "--json"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(
+        value["vendors"][0]["events"].as_array().map(Vec::len),
+        Some(10)
+    );
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let openapi = dir.path().join("spotio.openapi.json");
+    let out = hookcert(&[
+        "catalog",
+        "--openapi",
+        "spotio",
+        "--out",
+        openapi.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&openapi).expect("written")).expect("JSON");
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert!(doc["webhooks"]["lead.added"]["post"]["requestBody"].is_object());
+    let bad = hookcert(&["catalog", "--openapi", "nope"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("unknown vendor \"nope\""));
+
+    let keys = dir.path().join("keys");
+    let out = hookcert(&["keygen", "--out", keys.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let pkey = Command::new("openssl")
+        .args(["pkey", "-in"])
+        .arg(keys.join("private.pem"))
+        .arg("-noout")
+        .status()
+        .expect("openssl runs");
+    assert!(pkey.success());
+    let again = hookcert(&["keygen", "--out", keys.to_str().expect("utf-8")]);
+    no_panic(&again);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(text(&again.stderr).contains("already exists"));
+}
