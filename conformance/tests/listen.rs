@@ -112,6 +112,8 @@ fn salesiq_attempt(sender: &Sender, body: &[u8], attempt: u32) -> Request {
 
 #[test]
 fn a_correct_spotio_sender_retries_with_increasing_intervals() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let report_path = dir.path().join("listen.json");
     let l = listen(&[
         "--vendor",
         "spotio",
@@ -123,6 +125,8 @@ fn a_correct_spotio_sender_retries_with_increasing_intervals() {
         "1",
         "--duration-s",
         "20",
+        "--report-json",
+        report_path.to_str().expect("utf-8"),
     ]);
     let s = sender("spotio", &Auth::Secret(SECRET.into()));
     let request = s.authentic(&golden("spotio", "lead.added"));
@@ -135,6 +139,15 @@ fn a_correct_spotio_sender_retries_with_increasing_intervals() {
     let (code, out) = l.finish();
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("PASS: 1 deliveries (3 requests)"), "{out}");
+    let report: hookcert::sender_check::ListenReport =
+        serde_json::from_slice(&std::fs::read(&report_path).expect("the report")).expect("JSON");
+    let statuses: Vec<u16> = report.deliveries[0]
+        .attempts
+        .iter()
+        .map(|a| a.status)
+        .collect();
+    assert_eq!(statuses, [500, 500, 200]);
+    assert!(report.deliveries[0].conforming);
 }
 
 #[test]
