@@ -207,10 +207,19 @@ impl Client {
         finish(result, started)
     }
 
-    /// Whether the target accepts connections at all.
+    /// Whether the target accepts connections at all. One that accepts and resets at once is
+    /// there (its resets are the cases' outcomes, recorded one by one), not unreachable: a
+    /// connection can only be reset once it was accepted.
     pub async fn reachable(&self) -> Result<(), TransportError> {
         let deadline = Instant::now() + self.timeout;
-        self.connect(deadline).await.map(|conn| self.put_idle(conn))
+        match self.connect(deadline).await {
+            Ok(conn) => {
+                self.put_idle(conn);
+                Ok(())
+            }
+            Err(TransportError::Reset) => Ok(()),
+            Err(e) => Err(e),
+        }
     }
 
     fn take_idle(&self) -> Option<Connection> {
@@ -529,6 +538,19 @@ async fn read_chunked(conn: &mut Connection) -> std::io::Result<(Vec<u8>, bool)>
                 }
             }
         }
+        // A chunk may announce any size (up to 2^64 - 1): only what fits under the limit is
+        // read, and the connection is given up past it.
+        let room = BODY_LIMIT - body.len();
+        if size > room {
+            while raw.len() < at + room {
+                if read_more(conn, &mut raw).await? == 0 {
+                    break;
+                }
+            }
+            let end = raw.len().min(at + room);
+            body.extend_from_slice(&raw[at..end]);
+            return Ok((body, false));
+        }
         while raw.len() < at + size + 2 {
             if read_more(conn, &mut raw).await? == 0 {
                 return Ok((body, false));
@@ -536,10 +558,6 @@ async fn read_chunked(conn: &mut Connection) -> std::io::Result<(Vec<u8>, bool)>
         }
         body.extend_from_slice(&raw[at..at + size]);
         at += size + 2;
-        if body.len() > BODY_LIMIT {
-            body.truncate(BODY_LIMIT);
-            return Ok((body, false));
-        }
         // Keep the buffer from growing with what was already consumed.
         raw.drain(..at);
         at = 0;

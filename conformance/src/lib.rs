@@ -17,6 +17,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod bench;
 pub mod body_edit;
 pub mod catalog;
 pub mod catalog_view;

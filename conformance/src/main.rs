@@ -49,6 +49,12 @@ enum Command {
     /// As a table, or JSON with --json; --openapi V writes an OpenAPI 3.1 document of V's
     /// webhooks (request body schemas, signature headers) for other languages' tooling.
     Catalog(CatalogArgs),
+    /// Send valid deliveries as fast as the receiver takes them, and measure the rate
+    ///
+    /// Each delivery is generated, signed and recorded (JSON lines to --record) as certify
+    /// does; prints deliveries per second and latency. scripts/bench-throughput.sh runs it
+    /// against wrk.
+    Bench(BenchArgs),
     /// Write an RSA-2048 key pair for Zoho SalesIQ: private.pem (PKCS#8), public.pem (SPKI)
     Keygen(KeygenArgs),
 }
@@ -67,6 +73,40 @@ struct CatalogArgs {
     /// Write to this file instead of standard output
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct BenchArgs {
+    /// Vendor id: spotio, breakcold, clinchpad, zoho-salesiq, tomba
+    #[arg(long)]
+    vendor: String,
+    /// The receiver's URL
+    #[arg(long)]
+    url: String,
+    #[command(flatten)]
+    auth: AuthArgs,
+    /// How many deliveries to send
+    #[arg(long, default_value_t = 100_000)]
+    deliveries: u64,
+    /// Deliveries in flight at once, each on its own kept-alive connection
+    #[arg(long, default_value_t = 64)]
+    concurrency: usize,
+    /// Seed of the generated events
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Write one JSON line per delivery to this file, as it happens
+    #[arg(long, value_name = "FILE")]
+    record: Option<PathBuf>,
+    /// Answer timeout in milliseconds [default: the vendor's]
+    #[arg(long)]
+    timeout_ms: Option<u64>,
+    /// Print the result as one JSON object
+    #[arg(long)]
+    json: bool,
+    /// Also write a wrk Lua script sending a body of the run's average size, signed the same
+    /// way, for a comparison run against the same receiver
+    #[arg(long, value_name = "FILE")]
+    wrk_script: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -203,6 +243,7 @@ fn main() -> ExitCode {
         Command::Send(args) => send(args),
         Command::Catalog(args) => catalog(args),
         Command::Keygen(args) => keygen(args),
+        Command::Bench(args) => bench(args),
     };
     match result {
         Ok(code) => code,
@@ -453,6 +494,48 @@ fn catalog(args: CatalogArgs) -> Result<ExitCode> {
         None => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn bench(args: BenchArgs) -> Result<ExitCode> {
+    let config = hookcert::bench::BenchConfig {
+        vendor: args.vendor.clone(),
+        url: args.url.clone(),
+        auth: args.auth.auth()?,
+        deliveries: args.deliveries,
+        concurrency: args.concurrency,
+        seed: args.seed,
+        record: args.record.clone(),
+        timeout_ms: args.timeout_ms,
+        wrk_script: args.wrk_script.clone(),
+    };
+    // One thread: on a small machine the receiver under load needs the other core more.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let result = runtime
+        .block_on(hookcert::bench::run(config))
+        .map_err(|e| anyhow!(e))?;
+    if args.json {
+        println!("{}", serde_json::to_string(&result)?);
+    } else {
+        println!(
+            "{} deliveries in {:.2} s: {:.0}/s ({} accepted, {} not); latency p50 {} µs, p99 {} µs, max {} µs",
+            result.deliveries,
+            result.seconds,
+            result.per_second,
+            result.accepted,
+            result.failed,
+            result.p50_us,
+            result.p99_us,
+            result.max_us
+        );
+    }
+    Ok(if result.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn keygen(args: KeygenArgs) -> Result<ExitCode> {

@@ -25,13 +25,46 @@ const INLINE_LIMIT: usize = 64 * 1024;
 pub struct Redactor {
     /// Longest first.
     secrets: Vec<String>,
+    /// How a replay command rebuilds each of `secrets` from the variable that holds the real
+    /// secret: itself, or one of its near misses (the auth suite's wrong secrets).
+    forms: Vec<Form>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Form {
+    Secret,
+    Half,
+    LastChanged(char),
+    SpaceAppended,
+    /// A variant no shell expression is known for: replayed as the redaction marker.
+    Unknown,
 }
 
 pub const REDACTED: &str = "[redacted]";
 
 impl Redactor {
     pub fn new(secrets: Vec<String>) -> Self {
-        Redactor { secrets }
+        let forms = secrets
+            .iter()
+            .map(|s| {
+                let variant = secrets.iter().find_map(|base| {
+                    crate::credentials::secret_variants(base)
+                        .into_iter()
+                        .find(|(_, v)| v == s && base != s)
+                        .map(|(how, _)| (how, base))
+                });
+                match variant {
+                    None => Form::Secret,
+                    Some((how, _)) if how.contains("half") => Form::Half,
+                    Some((how, _)) if how.contains("space") => Form::SpaceAppended,
+                    Some((how, _)) if how.contains("last character") => {
+                        Form::LastChanged(s.chars().last().unwrap_or('x'))
+                    }
+                    Some(_) => Form::Unknown,
+                }
+            })
+            .collect();
+        Redactor { secrets, forms }
     }
 
     pub fn text(&self, s: &str) -> String {
@@ -51,6 +84,70 @@ impl Redactor {
     fn contains_secret(&self, s: &str) -> bool {
         self.secrets.iter().any(|x| s.contains(x.as_str()))
     }
+
+    /// `bytes` cut where a secret starts: text, and the index of the secret found there.
+    fn pieces<'b>(&self, bytes: &'b [u8]) -> Vec<(&'b [u8], Option<usize>)> {
+        let mut out = Vec::new();
+        let (mut start, mut i) = (0, 0);
+        while i < bytes.len() {
+            let found = self
+                .secrets
+                .iter()
+                .position(|s| !s.is_empty() && bytes[i..].starts_with(s.as_bytes()));
+            match found {
+                Some(k) => {
+                    out.push((&bytes[start..i], None));
+                    out.push((&bytes[i..i], Some(k)));
+                    i += self.secrets[k].len();
+                    start = i;
+                }
+                None => i += 1,
+            }
+        }
+        out.push((&bytes[start..], None));
+        out
+    }
+
+    /// A POSIX shell word (to put inside double quotes) that rebuilds secret `k` from the
+    /// variable `var`, which holds the real secret.
+    fn expression(&self, k: usize, var: &str) -> String {
+        match self.forms.get(k).copied().unwrap_or(Form::Unknown) {
+            Form::Secret => format!("${{{var}}}"),
+            Form::Half => format!("$(printf '%s' \"${var}\" | cut -c -$((${{#{var}}} / 2)))"),
+            Form::LastChanged(c) => format!("${{{var}%?}}{c}"),
+            Form::SpaceAppended => format!("${{{var}}} "),
+            Form::Unknown => REDACTED.to_owned(),
+        }
+    }
+
+    /// Shell text in which secrets occur only inside single quotes, with each secret replaced
+    /// by the expression that rebuilds it from `var`.
+    fn in_single_quotes(&self, shell: &str, var: &str) -> String {
+        self.pieces(shell.as_bytes())
+            .into_iter()
+            .map(|(text, secret)| match secret {
+                Some(k) => format!("'\"{}\"'", self.expression(k, var)),
+                None => String::from_utf8_lossy(text).into_owned(),
+            })
+            .collect()
+    }
+
+    /// A command that prints exactly `body`, its secrets rebuilt from `var`.
+    fn printf_body(&self, body: &[u8], var: &str) -> String {
+        let pieces = self.pieces(body);
+        if pieces.len() == 1 {
+            return printf_bytes(body);
+        }
+        let parts: Vec<String> = pieces
+            .into_iter()
+            .filter(|(text, secret)| secret.is_some() || !text.is_empty())
+            .map(|(text, secret)| match secret {
+                Some(k) => format!("printf '%s' \"{}\"", self.expression(k, var)),
+                None => printf_bytes(text),
+            })
+            .collect();
+        format!("{{ {}; }}", parts.join("; "))
+    }
 }
 
 impl Request {
@@ -64,9 +161,14 @@ impl Request {
     }
 
     pub fn record(&self, url: &str, redactor: &Redactor) -> RequestRecord {
-        let cut = self.body.len().min(PREVIEW_BYTES);
-        let mut preview = redactor.text(&String::from_utf8_lossy(&self.body[..cut]));
-        if cut < self.body.len() {
+        // Redacted before it is cut, so that a cut cannot leave part of a secret behind.
+        let mut preview = redactor.text(&String::from_utf8_lossy(&self.body));
+        if self.body.len() > PREVIEW_BYTES {
+            let mut cut = PREVIEW_BYTES.min(preview.len());
+            while !preview.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            preview.truncate(cut);
             preview.push_str(&format!("… ({} bytes in all)", self.body.len()));
         }
         RequestRecord {
@@ -84,23 +186,24 @@ impl Request {
     }
 
     /// A `curl` command that sends this request again. Secrets are not written out: they are
-    /// read from `HOOKCERT_SECRET` / `HOOKCERT_HEADER_<n>` where the request carried them.
+    /// read from `HOOKCERT_SECRET` / `HOOKCERT_HEADER_<n>` where the request carried them, and
+    /// the near misses of them the auth suite sends are rebuilt from those variables.
     pub fn curl(&self, url: &str, redactor: &Redactor) -> String {
         let mut cmd = format!("curl -sS -i -X {} {}", self.method, quote(url));
         let mut header_env = 0;
         for (name, value) in &self.headers {
+            let header = quote(&format!("{name}: {value}"));
             if redactor.contains_secret(value) {
                 header_env += 1;
-                let shown =
-                    redactor.replace(value, &format!("'\"$HOOKCERT_HEADER_{header_env}\"'"));
-                cmd.push_str(&format!(" -H '{name}: {shown}'"));
+                let var = format!("HOOKCERT_HEADER_{header_env}");
+                cmd.push_str(&format!(" -H {}", redactor.in_single_quotes(&header, &var)));
             } else {
-                cmd.push_str(&format!(" -H {}", quote(&format!("{name}: {value}"))));
+                cmd.push_str(&format!(" -H {header}"));
             }
         }
         cmd.push_str(" --data-binary @-");
         let body_source = match (&self.body_command, self.body.len() > INLINE_LIMIT) {
-            (Some(command), _) => command.clone(),
+            (Some(command), _) => redactor.in_single_quotes(command, "HOOKCERT_SECRET"),
             (None, true) => {
                 return format!(
                     "# the {}-byte body (sha256 {}) is too big to inline; send it with:\n{cmd} < body.json",
@@ -108,18 +211,9 @@ impl Request {
                     hex::encode(Sha256::digest(&self.body))
                 );
             }
-            (None, false) => printf_bytes(&self.body),
+            (None, false) => redactor.printf_body(&self.body, "HOOKCERT_SECRET"),
         };
-        let text = String::from_utf8_lossy(&self.body);
-        if redactor.contains_secret(&text) {
-            let body = redactor.replace(&text, "${HOOKCERT_SECRET}");
-            format!(
-                "{} | envsubst '$HOOKCERT_SECRET' | {cmd}",
-                printf_bytes(body.as_bytes())
-            )
-        } else {
-            format!("{body_source} | {cmd}")
-        }
+        format!("{body_source} | {cmd}")
     }
 }
 
@@ -172,8 +266,37 @@ mod tests {
         );
         let cmd = request.curl("http://x/", &redactor);
         assert!(!cmd.contains("whsec_abcdef"), "{cmd}");
-        assert!(cmd.contains("$HOOKCERT_HEADER_1") && cmd.contains("${HOOKCERT_SECRET}"));
+        assert!(cmd.contains("${HOOKCERT_HEADER_1}") && cmd.contains("${HOOKCERT_SECRET}"));
         let record = request.record("http://x/", &redactor);
         assert!(!format!("{record:?}").contains("whsec_abcdef"));
+    }
+
+    #[test]
+    fn the_near_misses_of_a_secret_replay_from_the_environment() {
+        let secret = "wh_0123456789abcdef";
+        let mut all: Vec<String> = crate::credentials::secret_variants(secret)
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect();
+        all.push(secret.into());
+        all.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        let redactor = Redactor::new(all.clone());
+        for value in &all {
+            let body = format!("{{\"secret\":\"{value}\",\"n\":1}}").into_bytes();
+            let cmd = Request::new("POST", vec![], body.clone()).curl("http://x/", &redactor);
+            assert!(!cmd.contains(&secret[..secret.len() / 2]), "{cmd}");
+            let printf = cmd.rsplit_once(" | curl").expect("a pipe").0;
+            let out = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(printf)
+                .env("HOOKCERT_SECRET", secret)
+                .output()
+                .expect("sh runs");
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&body),
+                "{cmd}"
+            );
+        }
     }
 }

@@ -1,0 +1,338 @@
+//! `hookcert bench`: sustained valid deliveries against a receiver, generated, signed and
+//! recorded as `certify` does, as fast as the receiver takes them. What the harness itself
+//! can sustain, measured against `wrk` by `scripts/bench-throughput.sh`.
+//!
+//! Senders are async tasks with one kept-alive connection each; each makes its next delivery
+//! (an event drawn from the model, stamped with the delivery's number, signed over its exact
+//! bytes), sends it and records it as a JSON line streamed to disk, so memory stays flat however
+//! long the run.
+
+use crate::certify::CertifyError;
+use crate::credentials::{Auth, Credentials};
+use crate::event_gen::{Encoding, Generator};
+use crate::http_client::{Client, Outcome, Target};
+use crate::judge::Success;
+use crate::signing::Sender;
+use serde::Serialize;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct BenchConfig {
+    pub vendor: String,
+    pub url: String,
+    pub auth: Auth,
+    pub deliveries: u64,
+    pub concurrency: usize,
+    pub seed: u64,
+    /// Where the per-delivery records go (JSON lines); `None`: counted, not written.
+    pub record: Option<PathBuf>,
+    pub timeout_ms: Option<u64>,
+    /// Write a `wrk` Lua script here that sends a body of the run's average size, with the
+    /// same method and headers, so that `wrk` can be run against the same receiver for
+    /// comparison.
+    pub wrk_script: Option<PathBuf>,
+}
+
+/// What a run measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchResult {
+    pub deliveries: u64,
+    pub accepted: u64,
+    pub failed: u64,
+    pub seconds: f64,
+    pub per_second: f64,
+    pub p50_us: u64,
+    pub p99_us: u64,
+    pub max_us: u64,
+}
+
+/// One delivery's record, as written to disk.
+#[derive(Serialize)]
+struct Record {
+    n: u64,
+    sent_at_us: u64,
+    status: Option<u16>,
+    latency_us: u64,
+    error: Option<String>,
+    body_bytes: usize,
+}
+
+/// Latency counts in 10 µs buckets up to 1 s, the rest in the last: fixed memory.
+struct Histogram {
+    buckets: Vec<u64>,
+    max_us: u64,
+}
+
+impl Histogram {
+    const BUCKET_US: u64 = 10;
+    const BUCKETS: usize = 100_000;
+
+    fn new() -> Self {
+        Histogram {
+            buckets: vec![0; Self::BUCKETS],
+            max_us: 0,
+        }
+    }
+
+    fn add(&mut self, us: u64) {
+        let i = ((us / Self::BUCKET_US) as usize).min(Self::BUCKETS - 1);
+        self.buckets[i] += 1;
+        self.max_us = self.max_us.max(us);
+    }
+
+    fn quantile(&self, q: f64) -> u64 {
+        let total: u64 = self.buckets.iter().sum();
+        let wanted = ((total as f64) * q).ceil().max(1.0) as u64;
+        let mut seen = 0;
+        for (i, count) in self.buckets.iter().enumerate() {
+            seen += count;
+            if seen >= wanted {
+                return i as u64 * Self::BUCKET_US;
+            }
+        }
+        self.max_us
+    }
+}
+
+pub async fn run(config: BenchConfig) -> Result<BenchResult, CertifyError> {
+    let vendor = crate::catalog::vendor(&config.vendor).map_err(CertifyError::Usage)?;
+    let profile = &vendor.profile;
+    if config.concurrency == 0 {
+        return Err(CertifyError::Usage(
+            "--concurrency must be at least 1".into(),
+        ));
+    }
+    let target = Target::parse(&config.url).map_err(|e| CertifyError::Usage(e.to_string()))?;
+    let credentials =
+        Credentials::new(profile, &config.auth).map_err(|e| CertifyError::Usage(e.0))?;
+    let timeout = Duration::from_millis(config.timeout_ms.unwrap_or(profile.timeout_ms));
+    let probe = Client::new(target.clone(), timeout);
+    probe
+        .reachable()
+        .await
+        .map_err(|e| CertifyError::Unreachable {
+            url: config.url.clone(),
+            reason: e.to_string(),
+        })?;
+    let sender = Arc::new(Sender::new(profile, credentials, None));
+    let pool = Arc::new(pool(&config, &sender)?);
+    if let Some(path) = &config.wrk_script {
+        write_wrk_script(path, &sender, &pool)?;
+    }
+    let sink = Arc::new(Mutex::new(Sink::new(
+        config.record.as_deref(),
+        Success::from_profile(&profile.success.statuses),
+    )?));
+    let next = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let mut workers = Vec::with_capacity(config.concurrency);
+    for _ in 0..config.concurrency {
+        let client = Client::new(target.clone(), timeout);
+        let (sender, pool, sink, next) = (
+            Arc::clone(&sender),
+            Arc::clone(&pool),
+            Arc::clone(&sink),
+            Arc::clone(&next),
+        );
+        let deliveries = config.deliveries;
+        workers.push(tokio::spawn(async move {
+            loop {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                if n >= deliveries {
+                    break;
+                }
+                let request = sender.signed(stamped(&pool[(n % pool.len() as u64) as usize], n));
+                let sent = Instant::now();
+                let outcome = client.send(&request).await;
+                match sink.lock() {
+                    Ok(mut sink) => sink.add(
+                        n,
+                        sent.saturating_duration_since(started),
+                        &outcome,
+                        request.body.len(),
+                    ),
+                    Err(_) => break,
+                }
+            }
+        }));
+    }
+    for worker in workers {
+        let _ = worker.await;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let mut sink = sink
+        .lock()
+        .map_err(|_| CertifyError::Usage("the record writer failed".into()))?;
+    sink.finish()
+        .map_err(|e| CertifyError::Usage(format!("--record: {e}")))?;
+    let deliveries = sink.accepted + sink.failed;
+    Ok(BenchResult {
+        deliveries,
+        accepted: sink.accepted,
+        failed: sink.failed,
+        seconds,
+        per_second: deliveries as f64 / seconds.max(1e-9),
+        p50_us: sink.histogram.quantile(0.50),
+        p99_us: sink.histogram.quantile(0.99),
+        max_us: sink.histogram.max_us,
+    })
+}
+
+/// Distinct events drawn from the catalog model before the run: drawing one costs about a
+/// millisecond (the strategies build value trees fit for shrinking), far more than sending it.
+const POOL: u64 = 512;
+
+/// The run's events, authentic but not yet signed (the signature covers the stamped bytes).
+fn pool(config: &BenchConfig, sender: &Sender) -> Result<Vec<Vec<u8>>, CertifyError> {
+    let catalog = crate::catalog::catalog()?;
+    let vendor = crate::catalog::vendor(&config.vendor).map_err(CertifyError::Usage)?;
+    let generator = Generator::new(catalog, vendor, config.seed);
+    let mut runner = generator.runner("bench");
+    let names: Vec<&str> = vendor.events.iter().map(|e| e.name.as_str()).collect();
+    let pool: Vec<Vec<u8>> = (0..POOL.min(config.deliveries.max(1)))
+        .filter_map(|i| generator.event(names[i as usize % names.len()], &mut runner))
+        .map(|value| sender.authentic_value(&value, Encoding::Compact).body)
+        .collect();
+    if pool.is_empty() {
+        return Err(CertifyError::Usage(format!(
+            "cannot generate {} events",
+            config.vendor
+        )));
+    }
+    Ok(pool)
+}
+
+/// A `wrk` script sending the pool's body closest to the average size, signed as the run signs.
+fn write_wrk_script(
+    path: &std::path::Path,
+    sender: &Sender,
+    pool: &[Vec<u8>],
+) -> Result<(), CertifyError> {
+    let mean = pool.iter().map(Vec::len).sum::<usize>() / pool.len().max(1);
+    let body = pool
+        .iter()
+        .min_by_key(|b| b.len().abs_diff(mean))
+        .map(|b| stamped(b, 0))
+        .unwrap_or_default();
+    let request = sender.signed(body);
+    // The body goes in a file of its own: Lua string escapes are not JSON's.
+    let body_path = path.with_extension("body");
+    std::fs::write(&body_path, &request.body)
+        .map_err(|e| CertifyError::Usage(format!("--wrk-script {}: {e}", body_path.display())))?;
+    let lua_string = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let mut script = format!("wrk.method = {}\n", lua_string(&request.method));
+    script.push_str(&format!(
+        "local file = assert(io.open({}, \"rb\"))\nwrk.body = file:read(\"*a\")\nfile:close()\n",
+        lua_string(&body_path.to_string_lossy())
+    ));
+    for (name, value) in &request.headers {
+        script.push_str(&format!(
+            "wrk.headers[{}] = {}\n",
+            lua_string(name),
+            lua_string(value)
+        ));
+    }
+    std::fs::write(path, script)
+        .map_err(|e| CertifyError::Usage(format!("--wrk-script {}: {e}", path.display())))
+}
+
+/// Each delivery is an event of the pool stamped with its own number
+/// (`{"x_hookcert_delivery":n,` then the rest of the compact object: an unknown field the
+/// schemas allow), so that no two bodies are the same.
+fn stamped(object: &[u8], n: u64) -> Vec<u8> {
+    let rest = object.strip_prefix(b"{").unwrap_or(object);
+    let mut body = Vec::with_capacity(object.len() + 32);
+    body.extend_from_slice(b"{\"x_hookcert_delivery\":");
+    body.extend_from_slice(n.to_string().as_bytes());
+    if rest != b"}" {
+        body.push(b',');
+    }
+    body.extend_from_slice(rest);
+    body
+}
+
+/// Where records go: counted, histogrammed, and written as JSON lines as they come, so memory
+/// stays flat however long the run.
+struct Sink {
+    out: Option<std::io::BufWriter<std::fs::File>>,
+    error: Option<std::io::Error>,
+    histogram: Histogram,
+    success: Success,
+    accepted: u64,
+    failed: u64,
+}
+
+impl Sink {
+    fn new(path: Option<&std::path::Path>, success: Success) -> Result<Self, CertifyError> {
+        let out = match path {
+            Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p).map_err(
+                |e| CertifyError::Usage(format!("--record {}: {e}", p.display())),
+            )?)),
+            None => None,
+        };
+        Ok(Sink {
+            out,
+            error: None,
+            histogram: Histogram::new(),
+            success,
+            accepted: 0,
+            failed: 0,
+        })
+    }
+
+    fn add(&mut self, n: u64, sent_at: Duration, outcome: &Outcome, body_bytes: usize) {
+        let latency_us = outcome.latency().as_micros() as u64;
+        self.histogram.add(latency_us);
+        if outcome.status().is_some_and(|s| self.success.accepts(s)) {
+            self.accepted += 1;
+        } else {
+            self.failed += 1;
+        }
+        let (Some(out), None) = (self.out.as_mut(), &self.error) else {
+            return;
+        };
+        let record = Record {
+            n,
+            sent_at_us: sent_at.as_micros() as u64,
+            status: outcome.status(),
+            latency_us,
+            error: outcome.error().map(ToString::to_string),
+            body_bytes,
+        };
+        let written = serde_json::to_writer(&mut *out, &record)
+            .map_err(std::io::Error::other)
+            .and_then(|()| out.write_all(b"\n"));
+        if let Err(e) = written {
+            self.error = Some(e);
+        }
+    }
+
+    fn finish(&mut self) -> std::io::Result<()> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        match self.out.as_mut() {
+            Some(out) => out.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamped_bodies_stay_json_objects() {
+        let one: serde_json::Value =
+            serde_json::from_slice(&stamped(br#"{"a":1}"#, 7)).expect("JSON");
+        assert_eq!(one, serde_json::json!({"x_hookcert_delivery": 7, "a": 1}));
+        let empty: serde_json::Value = serde_json::from_slice(&stamped(b"{}", 8)).expect("JSON");
+        assert_eq!(empty, serde_json::json!({"x_hookcert_delivery": 8}));
+    }
+}
