@@ -69,7 +69,19 @@ pub struct UnknownEvent {
 
 /// Decodes `bytes` as `T`; on failure the error names the JSON pointer (prefixed by `at`).
 pub fn decode<T: DeserializeOwned>(bytes: &[u8], at: &str) -> Result<T, ParseError> {
+    check_utf8(bytes)?;
     serde_json::from_slice(bytes).map_err(|_| locate_error::<T>(bytes, at))
+}
+
+/// JSON is UTF-8 (RFC 8259, 8.1). serde_json checks the strings it decodes, but not those it
+/// skips (unknown fields), so a body is checked whole before it is read.
+pub fn check_utf8(bytes: &[u8]) -> Result<(), ParseError> {
+    match std::str::from_utf8(bytes) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(ParseError::NotJson {
+            message: format!("not UTF-8: invalid byte at offset {}", e.valid_up_to()),
+        }),
+    }
 }
 
 /// Re-reads a body that failed to decode, this time tracking the path, which costs time
@@ -121,6 +133,7 @@ pub fn event_type_at<'a>(
     keys: &[&str],
     at: &str,
 ) -> Result<Option<Cow<'a, str>>, ParseError> {
+    check_utf8(bytes)?;
     let mut de = serde_json::Deserializer::from_slice(bytes);
     match (PathSeed { keys }).deserialize(&mut de) {
         Ok(found) => Ok(found),
@@ -161,8 +174,18 @@ impl<'de> Visitor<'de> for PathSeed<'_> {
             return Ok(None);
         };
         let mut found = None;
+        let mut seen = false;
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            if key == *first && found.is_none() {
+            if key == *first {
+                // A repeated key on the path is refused: read first-wins here but last-wins
+                // by serde_json's `Value`, it would let an event be typed by one value and
+                // kept (as an unknown event's raw JSON) with another.
+                if seen {
+                    return Err(serde::de::Error::custom(format_args!(
+                        "duplicate field `{first}`"
+                    )));
+                }
+                seen = true;
                 found = map.next_value_seed(PathSeed { keys: rest })?;
             } else {
                 map.next_value::<IgnoredAny>()?;

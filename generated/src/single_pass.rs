@@ -23,6 +23,13 @@ pub fn decode_predicted<T: Dispatch>(
     events_key: Option<&str>,
     type_keys: &[&str],
 ) -> Result<Vec<T::Event>, serde_json::Error> {
+    if let Err(e) = std::str::from_utf8(body) {
+        // serde_json does not check the strings it skips; `parse_located` says where.
+        return Err(de::Error::custom(format_args!(
+            "not UTF-8: invalid byte at offset {}",
+            e.valid_up_to()
+        )));
+    }
     let predicted = T::prediction().load(Ordering::Relaxed);
     if predicted != usize::MAX {
         if let Ok(Some(events)) = decode_as::<T>(body, events_key, predicted) {
@@ -33,6 +40,14 @@ pub fn decode_predicted<T: Dispatch>(
         Some(key) => decode_batch::<T>(body, key, type_keys)?,
         None => vec![decode_single::<T>(body, type_keys)?],
     };
+    // An unknown event is kept as a `Value`, which takes the last of repeated keys while the
+    // type was read from the first: `parse_located` refuses a repeated type key, so unknown
+    // events (rare) are left to it.
+    if events.iter().any(|e| T::declared_index(e).is_none()) {
+        return Err(de::Error::custom(
+            "an unknown event: decoded the located way",
+        ));
+    }
     if let Some(last) = events.last().and_then(T::declared_index) {
         T::prediction().store(last, Ordering::Relaxed);
     }
