@@ -1,5 +1,6 @@
 //! Parse plus validate of golden examples: the generated code against (a) typed serde parsing
-//! alone, the floor; (b) `serde_json::Value` plus a pre-compiled jsonschema runtime validator
+//! alone, the floor, and (a') the same from a body first checked whole to be UTF-8 (as the
+//! generated code does), the stricter floor; (b) `serde_json::Value` plus a pre-compiled jsonschema runtime validator
 //! with formats on; (c) jsonschema's compile-time validator (its `macros` feature) on a parsed
 //! `Value`. All four in the same run, so the ratios hold on a noisy machine.
 //!
@@ -139,6 +140,13 @@ fn floor<T: DeserializeOwned>(body: &[u8]) -> T {
     serde_json::from_slice(body).expect("typed parse")
 }
 
+/// The floor for a decoder that refuses every body that is not UTF-8: `from_slice` checks only
+/// the strings it decodes, not those it skips; checking the whole body first lets serde_json
+/// read it as `str` and skip its per-string checks.
+fn checked_floor<T: DeserializeOwned>(body: &[u8]) -> T {
+    serde_json::from_str(std::str::from_utf8(body).expect("UTF-8")).expect("typed parse")
+}
+
 fn bench_vendor<T: DeserializeOwned>(
     c: &mut Criterion,
     catalog: &Catalog,
@@ -169,6 +177,10 @@ fn bench_vendor<T: DeserializeOwned>(
     group.bench_function(BenchmarkId::new("(a) typed serde only", ""), |b| {
         b.iter(|| floor::<T>(black_box(&body)))
     });
+    group.bench_function(
+        BenchmarkId::new("(a') typed serde, body checked UTF-8", ""),
+        |b| b.iter(|| checked_floor::<T>(black_box(&body))),
+    );
     group.bench_function(
         BenchmarkId::new("(b) Value + jsonschema runtime", ""),
         |b| {
@@ -205,6 +217,17 @@ fn bench_alternating(c: &mut Criterion) {
             floor::<Batch<hookcert_events::spotio::ActivityCreatedEvent>>(black_box(&activity))
         })
     });
+    group.bench_function(
+        BenchmarkId::new("(a') typed serde, body checked UTF-8", ""),
+        |b| {
+            b.iter(|| {
+                checked_floor::<Batch<hookcert_events::spotio::LeadAddedEvent>>(black_box(&lead));
+                checked_floor::<Batch<hookcert_events::spotio::ActivityCreatedEvent>>(black_box(
+                    &activity,
+                ))
+            })
+        },
+    );
     group.finish();
 }
 

@@ -69,15 +69,16 @@ pub struct UnknownEvent {
 
 /// Decodes `bytes` as `T`; on failure the error names the JSON pointer (prefixed by `at`).
 pub fn decode<T: DeserializeOwned>(bytes: &[u8], at: &str) -> Result<T, ParseError> {
-    check_utf8(bytes)?;
-    serde_json::from_slice(bytes).map_err(|_| locate_error::<T>(bytes, at))
+    let text = check_utf8(bytes)?;
+    serde_json::from_str(text).map_err(|_| locate_error::<T>(bytes, at))
 }
 
 /// JSON is UTF-8 (RFC 8259, 8.1). serde_json checks the strings it decodes, but not those it
-/// skips (unknown fields), so a body is checked whole before it is read.
-pub fn check_utf8(bytes: &[u8]) -> Result<(), ParseError> {
+/// skips (unknown fields), so a body is checked whole before it is read, and then read as
+/// the `str` this returns.
+pub fn check_utf8(bytes: &[u8]) -> Result<&str, ParseError> {
     match std::str::from_utf8(bytes) {
-        Ok(_) => Ok(()),
+        Ok(text) => Ok(text),
         Err(e) => Err(ParseError::NotJson {
             message: format!("not UTF-8: invalid byte at offset {}", e.valid_up_to()),
         }),
@@ -133,8 +134,8 @@ pub fn event_type_at<'a>(
     keys: &[&str],
     at: &str,
 ) -> Result<Option<Cow<'a, str>>, ParseError> {
-    check_utf8(bytes)?;
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let text = check_utf8(bytes)?;
+    let mut de = serde_json::Deserializer::from_str(text);
     match (PathSeed { keys }).deserialize(&mut de) {
         Ok(found) => Ok(found),
         Err(e) if e.is_data() => Err(ParseError::Shape {

@@ -196,6 +196,20 @@ impl<'a> Cursor<'a> {
     /// Like `chars`, for a set of ASCII characters given as a byte test.
     #[inline]
     pub fn bytes(&mut self, test: impl Fn(u8) -> bool, min: u32, max: Option<u32>) -> bool {
+        if max == Some(min) {
+            // An exact count (`{4}`, `{24}`), the common case: a fixed slice, no counting.
+            // On failure nothing is consumed, where the loop below consumes the matching
+            // prefix; no caller reads the cursor after a failure.
+            let n = min as usize;
+            let fits = self.rest.len() >= n
+                && self.rest.as_bytes()[..n]
+                    .iter()
+                    .all(|&b| b.is_ascii() && test(b));
+            if fits {
+                self.rest = &self.rest[n..];
+            }
+            return fits;
+        }
         let limit = max.map_or(usize::MAX, |m| m as usize);
         let n = self
             .rest
