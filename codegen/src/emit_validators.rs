@@ -10,6 +10,19 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::{Number, Value};
 
+/// How a string's `format` is checked beside its `pattern`.
+enum FormatCheck {
+    /// In full, whatever the pattern says.
+    Always(TokenStream),
+    /// Implied in part or whole where the pattern matches (`cargo xtask generate` proved it):
+    /// there only `on_match` is left; in full where the pattern does not match, for the
+    /// violation.
+    Implied {
+        full: TokenStream,
+        on_match: TokenStream,
+    },
+}
+
 /// Collects the regexes the validators use, one static each.
 #[derive(Default)]
 pub struct Patterns {
@@ -17,8 +30,14 @@ pub struct Patterns {
 }
 
 impl Patterns {
-    /// The check of the string `v` at `at` against `source`.
-    fn check_for(&mut self, source: &str, v: &TokenStream, at: &TokenStream) -> TokenStream {
+    /// The check of the string `v` at `at` against `source`, and of its format if it has one.
+    fn check_for(
+        &mut self,
+        source: &str,
+        v: &TokenStream,
+        at: &TokenStream,
+        format: Option<FormatCheck>,
+    ) -> TokenStream {
         let index = match self.sources.iter().position(|s| s == source) {
             Some(i) => i,
             None => {
@@ -27,12 +46,41 @@ impl Patterns {
             }
         };
         let name = ident(&format!("PATTERN_{index}"));
-        // A compiled matcher is called directly, so that it can be inlined at the check.
-        if crate::pattern_code::compile(source).is_some() {
-            let matcher = ident(&format!("pattern_{index}"));
-            quote!(crate::validate::pattern_result(#v, #matcher(#v), &#name, #at, out);)
-        } else {
-            quote!(crate::validate::str_pattern(#v, &#name, #at, out);)
+        let matcher = ident(&format!("pattern_{index}"));
+        let compiled = crate::pattern_code::compile(source).is_some();
+        match format {
+            // A compiled matcher is called directly, so that it can be inlined at the check.
+            None if compiled => {
+                quote!(crate::validate::pattern_result(#v, #matcher(#v), &#name, #at, out);)
+            }
+            None => quote!(crate::validate::str_pattern(#v, &#name, #at, out);),
+            Some(FormatCheck::Always(full)) if compiled => quote! {
+                crate::validate::pattern_result(#v, #matcher(#v), &#name, #at, out);
+                #full
+            },
+            Some(FormatCheck::Implied { full, on_match }) if compiled && on_match.is_empty() => {
+                quote! {
+                    let matched = #matcher(#v);
+                    crate::validate::pattern_result(#v, matched, &#name, #at, out);
+                    if !matched {
+                        #full
+                    }
+                }
+            }
+            Some(FormatCheck::Implied { full, on_match }) if compiled => quote! {
+                let matched = #matcher(#v);
+                crate::validate::pattern_result(#v, matched, &#name, #at, out);
+                if matched {
+                    #on_match
+                } else {
+                    #full
+                }
+            },
+            // A regex's verdict is not at hand: the format is checked whole.
+            Some(FormatCheck::Always(full) | FormatCheck::Implied { full, .. }) => quote! {
+                crate::validate::str_pattern(#v, &#name, #at, out);
+                #full
+            },
         }
     }
 
@@ -235,21 +283,52 @@ impl<'a> ValidatorEmitter<'a> {
         }
         if let Some(values) = &schema.enum_values {
             let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
-            out.push(quote!(crate::validate::str_enum(#v, &[#(#strings),*], #at, out);));
+            // Membership as a `matches!` on the string: a switch on the length, then inline
+            // comparisons, where a search of the list would call `memcmp` for each value.
+            let member = if strings.is_empty() {
+                quote!(false)
+            } else {
+                quote!(matches!(#v.as_str(), #(#strings)|*))
+            };
+            out.push(quote!(crate::validate::str_enum(#v, #member, &[#(#strings),*], #at, out);));
         }
-        if let Some(pattern) = &schema.pattern {
-            out.push(self.patterns.check_for(pattern, v, at));
-        }
-        if let Some(format) = schema.format {
+        let format_check = schema.format.map(|format| {
             let f = match format {
                 Format::DateTime => quote!(DateTime),
                 Format::Email => quote!(Email),
                 Format::Uri => quote!(Uri),
                 Format::Uuid => quote!(Uuid),
             };
-            out.push(
-                quote!(crate::validate::str_format(#v, crate::formats::Format::#f, #at, out);),
-            );
+            let full =
+                quote!(crate::validate::str_format(#v, crate::formats::Format::#f, #at, out););
+            match (format, schema.pattern.as_deref()) {
+                // A pattern that spells out the UUID form (Breakcold's ids) leaves nothing to
+                // check where it matches.
+                (Format::Uuid, Some(p)) if crate::pattern_implies::implies_uuid(p) => {
+                    FormatCheck::Implied {
+                        full,
+                        on_match: TokenStream::new(),
+                    }
+                }
+                // A pattern that holds every date-time field in range (SPOTIO's) leaves the
+                // calendar: does the day exist in its month?
+                (Format::DateTime, Some(p))
+                    if crate::pattern_implies::implies_date_time_but_calendar(p) =>
+                {
+                    FormatCheck::Implied {
+                        full,
+                        on_match: quote!(crate::validate::day_of_month(#v, #at, out);),
+                    }
+                }
+                _ => FormatCheck::Always(full),
+            }
+        });
+        match (&schema.pattern, format_check) {
+            (Some(pattern), format) => out.push(self.patterns.check_for(pattern, v, at, format)),
+            (None, Some(FormatCheck::Always(full) | FormatCheck::Implied { full, .. })) => {
+                out.push(full)
+            }
+            (None, None) => {}
         }
         if schema.min_length.is_some() || schema.max_length.is_some() {
             let min = opt_u64(schema.min_length);

@@ -20,5 +20,6 @@ pub mod generate;
 pub mod instance_strategy;
 pub mod naming;
 pub mod pattern_code;
+pub mod pattern_implies;
 pub mod reference_validator;
 pub mod rust_types;

@@ -4,7 +4,7 @@
 //! Anything else stays a regex, matched by the `regex` crate.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{ToTokens, quote};
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
 /// Ranges of characters, inclusive.
@@ -51,9 +51,14 @@ pub fn compile(pattern: &str) -> Option<TokenStream> {
 }
 
 /// The anchored pattern's pieces without the `^` and `$` (which the caller's `at_end` and
-/// starting at 0 provide). `None` if the anchors are anywhere but at the ends.
+/// starting at 0 provide). `None` unless the anchors are there, at the ends and only there.
 fn strip_anchors(seq: Vec<Item>) -> Option<Vec<Piece>> {
     let n = seq.len();
+    // JSON Schema patterns search: only an anchored pattern matches the whole string.
+    if !matches!(seq.first(), Some(Item::Start)) || !matches!(seq.last(), Some(Item::End)) || n < 2
+    {
+        return None;
+    }
     let mut out = Vec::new();
     for (i, item) in seq.into_iter().enumerate() {
         match item {
@@ -293,6 +298,14 @@ fn ll1(seq: &[Piece], follow: &Set) -> bool {
     true
 }
 
+/// The ASCII characters of a set.
+fn ascii_part(set: &Set) -> Set {
+    set.iter()
+        .filter(|(lo, _)| lo.is_ascii())
+        .map(|&(lo, hi)| (lo, hi.min('\u{7f}')))
+        .collect()
+}
+
 /// True when every non-ASCII character is in the set.
 fn covers_non_ascii(set: &Set) -> bool {
     set.iter()
@@ -306,18 +319,50 @@ fn is_ascii(set: &Set) -> bool {
 /// A byte test for an ASCII set: the standard predicate where there is one, else a pattern
 /// (`b'0'..=b'9' | b'_'`), which compiles to a few comparisons.
 fn byte_test(set: &Set) -> TokenStream {
+    if let Some(predicate) = ascii_predicate(set) {
+        return quote!(|b: u8| b.#predicate());
+    }
     match set.as_slice() {
-        [('0', '9')] => quote!(|b: u8| b.is_ascii_digit()),
-        [('a', 'z')] => quote!(|b: u8| b.is_ascii_lowercase()),
-        [('A', 'Z')] => quote!(|b: u8| b.is_ascii_uppercase()),
-        [('A', 'Z'), ('a', 'z')] => quote!(|b: u8| b.is_ascii_alphabetic()),
-        [('0', '9'), ('A', 'Z'), ('a', 'z')] => quote!(|b: u8| b.is_ascii_alphanumeric()),
-        [('0', '9'), ('A', 'F'), ('a', 'f')] => quote!(|b: u8| b.is_ascii_hexdigit()),
+        _ if set.len() > 2 => {
+            let mask = ascii_mask(set);
+            quote!(|b: u8| crate::validate::ascii_in(#mask, b))
+        }
         _ => {
             let pattern = byte_pattern(set);
             quote!(|b| matches!(b, #pattern))
         }
     }
+}
+
+/// The standard `u8` predicate that tests for the set, if there is one.
+fn ascii_predicate(set: &Set) -> Option<proc_macro2::Ident> {
+    let name = match set.as_slice() {
+        [('0', '9')] => "is_ascii_digit",
+        [('a', 'z')] => "is_ascii_lowercase",
+        [('A', 'Z')] => "is_ascii_uppercase",
+        [('A', 'Z'), ('a', 'z')] => "is_ascii_alphabetic",
+        [('0', '9'), ('A', 'Z'), ('a', 'z')] => "is_ascii_alphanumeric",
+        [('0', '9'), ('A', 'F'), ('a', 'f')] => "is_ascii_hexdigit",
+        _ => return None,
+    };
+    Some(proc_macro2::Ident::new(
+        name,
+        proc_macro2::Span::call_site(),
+    ))
+}
+
+/// An ASCII set as a 128-bit mask (bit `c` set for character `c`), for sets of more than
+/// two ranges: one shift a byte, where `matches!` would compare against every range.
+fn ascii_mask(set: &Set) -> TokenStream {
+    let mut mask = 0u128;
+    for &(lo, hi) in set {
+        for c in lo as u32..=(hi as u32).min(127) {
+            mask |= 1 << c;
+        }
+    }
+    format!("0x{mask:032x}")
+        .parse()
+        .unwrap_or_else(|_| quote!(0))
 }
 
 fn byte_pattern(set: &Set) -> TokenStream {
@@ -340,6 +385,10 @@ fn peek_tokens(set: &Set) -> TokenStream {
     if is_ascii(set) {
         let test = byte_test(set);
         quote!(c.peek_byte(#test))
+    } else if covers_non_ascii(set) {
+        // `[^@ ]` and the like: a non-ASCII first byte is in, whatever character it starts.
+        let test = byte_test(&ascii_part(set));
+        quote!(c.peek_byte_or_non_ascii(#test))
     } else {
         let set = set_tokens(set);
         quote!(c.peek_in(#set))
@@ -358,12 +407,176 @@ fn max_tokens(max: Option<u32>) -> TokenStream {
     }
 }
 
+/// The widest run checked as one fixed-width block: longer runs are rare in the catalog and
+/// would unroll into long expressions.
+const MAX_BLOCK: usize = 64;
+
 fn emit_seq(seq: &[Piece]) -> TokenStream {
-    if seq.is_empty() {
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < seq.len() {
+        let block = fixed_run(&seq[i..]);
+        let taken = block.len().max(1);
+        match block.as_slice() {
+            // One ASCII character: the cursor's own test is as cheap as a block.
+            [] | [(_, 1)] => parts.push(emit_piece(&seq[i])),
+            _ => parts.push(emit_block(&block)),
+        }
+        i += taken;
+    }
+    if parts.is_empty() {
         return quote!(true);
     }
-    let parts = seq.iter().map(emit_piece);
     quote!(#(#parts)&&*)
+}
+
+/// The longest prefix of `seq` whose pieces each match a fixed number of ASCII bytes, with
+/// those widths, within [`MAX_BLOCK`] in all.
+fn fixed_run(seq: &[Piece]) -> Vec<(&Piece, usize)> {
+    let mut out = Vec::new();
+    let mut total = 0;
+    for p in seq {
+        match width(p) {
+            Some(w) if w > 0 && total + w <= MAX_BLOCK => {
+                total += w;
+                out.push((p, w));
+            }
+            _ => break,
+        }
+    }
+    out
+}
+
+/// The number of bytes the piece always matches, when that is fixed: ASCII characters, a
+/// fixed count, and choices whose alternatives all have the same fixed width.
+fn width(p: &Piece) -> Option<usize> {
+    match p {
+        Piece::Chars { set, min, max } if is_ascii(set) && Some(*min) == *max => {
+            Some(*min as usize)
+        }
+        Piece::Chars { .. } => None,
+        Piece::Repeat { seq, min, max } if Some(*min) == *max => {
+            let one: usize = seq.iter().map(width).sum::<Option<usize>>()?;
+            one.checked_mul(*min as usize).filter(|&w| w <= MAX_BLOCK)
+        }
+        Piece::Repeat { .. } => None,
+        Piece::Choice {
+            alternatives,
+            nullable: false,
+        } => {
+            let widths: Vec<usize> = alternatives
+                .iter()
+                .map(|a| a.iter().map(width).sum::<Option<usize>>())
+                .collect::<Option<_>>()?;
+            let first = *widths.first()?;
+            widths.iter().all(|&w| w == first).then_some(first)
+        }
+        Piece::Choice { .. } => None,
+    }
+}
+
+/// A run of fixed-width pieces as one test: a single length check, then every byte tested at
+/// a constant index, without branches where no choice needs one. The date, UUID and object
+/// id patterns of the catalog are such runs.
+fn emit_block(block: &[(&Piece, usize)]) -> TokenStream {
+    let n: usize = block.iter().map(|(_, w)| w).sum();
+    let mut offset = 0;
+    let mut tests = Vec::new();
+    for (p, w) in block {
+        tests.extend(block_tests(p, offset));
+        offset += w;
+    }
+    let n = proc_macro2::Literal::usize_unsuffixed(n);
+    quote!(c.fixed(|b: &[u8; #n]| #(#tests)&*))
+}
+
+/// A test of one byte against a set: `byte == b'x'` for one character, else
+/// `matches!(byte, ranges)`.
+enum ByteTest {
+    Equals(TokenStream, proc_macro2::Literal),
+    Matches(TokenStream),
+}
+
+impl quote::ToTokens for ByteTest {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        tokens.extend(match self {
+            // Parenthesized: `&` binds tighter than `==`.
+            ByteTest::Equals(lhs, rhs) => quote!((#lhs == #rhs)),
+            ByteTest::Matches(test) => test.clone(),
+        });
+    }
+}
+
+fn byte_is(byte: TokenStream, set: &Set) -> ByteTest {
+    if let Some(predicate) = ascii_predicate(set) {
+        return ByteTest::Matches(quote!(#byte.#predicate()));
+    }
+    match set.as_slice() {
+        [(lo, hi)] if lo == hi => {
+            ByteTest::Equals(byte, proc_macro2::Literal::byte_character(*lo as u8))
+        }
+        _ if set.len() > 2 => {
+            let mask = ascii_mask(set);
+            ByteTest::Matches(quote!(crate::validate::ascii_in(#mask, #byte)))
+        }
+        _ => {
+            let pattern = byte_pattern(set);
+            ByteTest::Matches(quote!(matches!(#byte, #pattern)))
+        }
+    }
+}
+
+/// The tests, to be and-ed, of one fixed-width piece whose first byte is `b[at]`.
+fn block_tests(p: &Piece, at: usize) -> Vec<TokenStream> {
+    let index = proc_macro2::Literal::usize_unsuffixed;
+    match p {
+        Piece::Chars { set, min, .. } => {
+            let n = *min as usize;
+            if n <= 4 {
+                (at..at + n)
+                    .map(|i| {
+                        let i = index(i);
+                        byte_is(quote!(b[#i]), set).into_token_stream()
+                    })
+                    .collect()
+            } else {
+                let (start, end) = (index(at), index(at + n));
+                let test = byte_is(quote!(x), set);
+                vec![quote!(b[#start..#end].iter().fold(true, |ok, &x| ok & #test))]
+            }
+        }
+        Piece::Repeat { seq, min, .. } => {
+            let mut tests = Vec::new();
+            let mut offset = at;
+            for _ in 0..*min {
+                for piece in seq {
+                    tests.extend(block_tests(piece, offset));
+                    offset += width(piece).unwrap_or(0);
+                }
+            }
+            tests
+        }
+        Piece::Choice { alternatives, .. } => {
+            // The alternatives start with disjoint characters, so "one of them matches" is
+            // their tests or-ed together: no branch.
+            let arms = alternatives.iter().map(|a| {
+                let at_index = index(at);
+                let first = byte_is(quote!(b[#at_index]), &first_of_seq(a)).into_token_stream();
+                let mut tests = Vec::new();
+                let mut offset = at;
+                for piece in a {
+                    tests.extend(block_tests(piece, offset));
+                    offset += width(piece).unwrap_or(0);
+                }
+                // The arm's first byte is usually tested already by the test that picks it.
+                if tests.first().map(ToString::to_string) == Some(first.to_string()) {
+                    tests.remove(0);
+                }
+                quote!((#first #(& #tests)*))
+            });
+            vec![quote!((#(#arms)|*))]
+        }
+    }
 }
 
 fn emit_piece(p: &Piece) -> TokenStream {
@@ -378,12 +591,7 @@ fn emit_piece(p: &Piece) -> TokenStream {
             if max.is_none() && covers_non_ascii(set) {
                 // `[^@ ]+` and the like: every non-ASCII character is in, so the run can be
                 // read byte by byte without decoding.
-                let ascii: Set = set
-                    .iter()
-                    .filter(|(lo, _)| lo.is_ascii())
-                    .map(|&(lo, hi)| (lo, hi.min('\u{7f}')))
-                    .collect();
-                let test = byte_test(&ascii);
+                let test = byte_test(&ascii_part(set));
                 return quote!(c.run_with_non_ascii(#test, #min));
             }
             let max = max_tokens(*max);
@@ -443,6 +651,10 @@ mod tests {
     #[test]
     fn leaves_ambiguous_patterns_to_the_regex_engine() {
         for p in [
+            // unanchored: a search, not a whole-string match
+            "[0-9]+",
+            "^[0-9]+",
+            "[0-9]+$",
             "^(lead|lead |contact)$",
             "^[a-z]+[a-z0-9]$",
             "^(a*)*b$",

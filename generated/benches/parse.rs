@@ -136,6 +136,25 @@ fn parse_unvalidated(vendor: &str, body: &[u8]) -> usize {
     .expect("parses")
 }
 
+/// The compiled validators alone, on a delivery parsed once beforehand: what validation adds.
+fn violations_of_parsed(vendor: &str, body: &[u8]) -> Box<dyn Fn() -> usize> {
+    fn boxed<E: hookcert_events::validate::Validate + 'static>(
+        delivery: hookcert_events::Delivery<E>,
+    ) -> Box<dyn Fn() -> usize> {
+        Box::new(move || delivery.violations().len())
+    }
+    match vendor {
+        "spotio" => boxed(hookcert_events::spotio::parse_unvalidated(body).expect("parses")),
+        "clinchpad" => boxed(hookcert_events::clinchpad::parse_unvalidated(body).expect("parses")),
+        "zoho-salesiq" => {
+            boxed(hookcert_events::zoho_salesiq::parse_unvalidated(body).expect("parses"))
+        }
+        "tomba" => boxed(hookcert_events::tomba::parse_unvalidated(body).expect("parses")),
+        "breakcold" => boxed(hookcert_events::breakcold::parse_unvalidated(body).expect("parses")),
+        other => panic!("no vendor {other}"),
+    }
+}
+
 fn floor<T: DeserializeOwned>(body: &[u8]) -> T {
     serde_json::from_slice(body).expect("typed parse")
 }
@@ -174,6 +193,15 @@ fn bench_vendor<T: DeserializeOwned>(
         BenchmarkId::new("generated parse, no validation", ""),
         |b| b.iter(|| parse_unvalidated(vendor, black_box(&body))),
     );
+    let validate = violations_of_parsed(vendor, &body);
+    assert_eq!(
+        validate(),
+        0,
+        "{vendor} {event}: golden example has no violations"
+    );
+    group.bench_function(BenchmarkId::new("generated validation alone", ""), |b| {
+        b.iter(&validate)
+    });
     group.bench_function(BenchmarkId::new("(a) typed serde only", ""), |b| {
         b.iter(|| floor::<T>(black_box(&body)))
     });

@@ -1,7 +1,10 @@
 //! The `format`s the catalog uses, checked as JSON Schema 2020-12 defines them: `date-time`
 //! (RFC 3339), `email` (RFC 5321 mailbox), `uri` (RFC 3986 absolute URI) and `uuid` (RFC 4122
-//! hyphenated form). Hand-written to keep the crate light; the property tests hold them to the
-//! `jsonschema` crate's verdicts.
+//! hyphenated form). Hand-written to keep the crate light and fast (each is one pass, most of
+//! it without branches); `tests/formats_agree.rs` holds them to the `jsonschema` crate's
+//! verdicts. One known difference: a host name label in IDNA's `xn--` form is checked as
+//! letters, digits and hyphens, not decoded and checked as Unicode (RFC 5891), which
+//! jsonschema does.
 
 /// A `format` keyword value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,85 +35,97 @@ impl Format {
     }
 }
 
-fn digits(bytes: &[u8]) -> Option<u32> {
-    if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    Some(bytes.iter().fold(0, |n, b| n * 10 + u32::from(b - b'0')))
-}
-
 /// `full-date "T" full-time` of RFC 3339 (the separator in either case).
 pub fn is_date_time(s: &str) -> bool {
-    let Some(t) = s.bytes().position(|b| b == b'T' || b == b't') else {
+    let b = s.as_bytes();
+    // `YYYY-MM-DDTHH:MM:SS` has a fixed shape: every digit and separator tested at once,
+    // without a branch, before any number is read.
+    let Some(head) = b.first_chunk::<19>() else {
         return false;
     };
-    is_full_date(&s.as_bytes()[..t]) && is_full_time(&s.as_bytes()[t + 1..])
-}
-
-fn is_full_date(b: &[u8]) -> bool {
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    let shape = DIGITS_AT
+        .iter()
+        .fold(true, |ok, &i| ok & head[i].is_ascii_digit())
+        & (head[4] == b'-')
+        & (head[7] == b'-')
+        & matches!(head[10], b'T' | b't')
+        & (head[13] == b':')
+        & (head[16] == b':');
+    if !shape {
         return false;
     }
-    let (Some(year), Some(month), Some(day)) =
-        (digits(&b[..4]), digits(&b[5..7]), digits(&b[8..10]))
-    else {
+    let two = |i: usize| u32::from(head[i] - b'0') * 10 + u32::from(head[i + 1] - b'0');
+    let (year, month, day) = (two(0) * 100 + two(2), two(5), two(8));
+    let (hour, minute, second) = (two(11), two(14), two(17));
+    if hour > 23 || minute > 59 || second > 60 || !(1..=days_in_month(year, month)).contains(&day) {
+        return false;
+    }
+    let Some(utc_offset) = fraction_and_offset(&b[19..]) else {
         return false;
     };
+    // A leap second is only valid at 23:59:60 UTC.
+    if second == 60 {
+        let utc = ((hour * 60 + minute) as i32 + utc_offset).rem_euclid(24 * 60);
+        return utc == 23 * 60 + 59;
+    }
+    true
+}
+
+/// Whether the day of a string that starts `YYYY-MM-DD` exists in its month and year: the
+/// rest of [`is_date_time`], for a string already known to be RFC 3339 in every other way.
+pub fn day_exists(s: &str) -> bool {
+    let Some(head) = s.as_bytes().first_chunk::<10>() else {
+        return false;
+    };
+    if !DIGITS_AT[..6].iter().all(|&i| head[i].is_ascii_digit()) {
+        return false;
+    }
+    let two = |i: usize| u32::from(head[i] - b'0') * 10 + u32::from(head[i + 1] - b'0');
+    let (year, month, day) = (two(0) * 100 + two(2), two(5), two(8));
+    (1..=days_in_month(year, month)).contains(&day)
+}
+
+/// Where the digits of `YYYY-MM-DDTHH:MM:SS` are.
+const DIGITS_AT: [usize; 14] = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+
+/// 0 for a month that does not exist, so that no day fits it.
+fn days_in_month(year: u32, month: u32) -> u32 {
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
+    match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
         2 if leap => 29,
         2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&day)
+        _ => 0,
+    }
 }
 
-fn is_full_time(b: &[u8]) -> bool {
-    if b.len() < 9 || b[2] != b':' || b[5] != b':' {
-        return false;
-    }
-    let (Some(hour), Some(minute), Some(second)) =
-        (digits(&b[..2]), digits(&b[3..5]), digits(&b[6..8]))
-    else {
-        return false;
-    };
-    if hour > 23 || minute > 59 || second > 60 {
-        return false;
-    }
-    let mut i = 8;
-    if b.get(i) == Some(&b'.') {
-        let start = i + 1;
-        i = start;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
-        if i == start {
-            return false;
+/// `[time-secfrac] time-offset`: the minutes to add to reach UTC, if well formed.
+fn fraction_and_offset(b: &[u8]) -> Option<i32> {
+    let mut i = 0;
+    if b.first() == Some(&b'.') {
+        i = 1 + b[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if i == 1 {
+            return None;
         }
     }
-    let offset = &b[i..];
-    let utc_minutes: i32 = match offset.first() {
-        Some(b'Z' | b'z') if offset.len() == 1 => 0,
-        Some(sign @ (b'+' | b'-')) if offset.len() == 6 && offset[3] == b':' => {
-            let (Some(oh), Some(om)) = (digits(&offset[1..3]), digits(&offset[4..6])) else {
-                return false;
-            };
-            if oh > 23 || om > 59 {
-                return false;
+    match &b[i..] {
+        [b'Z' | b'z'] => Some(0),
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let digits = [*h1, *h2, *m1, *m2];
+            if !digits.iter().all(u8::is_ascii_digit) {
+                return None;
             }
-            let total = (oh * 60 + om) as i32;
-            if *sign == b'+' { -total } else { total }
+            let hours = i32::from(h1 - b'0') * 10 + i32::from(h2 - b'0');
+            let minutes = i32::from(m1 - b'0') * 10 + i32::from(m2 - b'0');
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let total = hours * 60 + minutes;
+            Some(if *sign == b'+' { -total } else { total })
         }
-        _ => return false,
-    };
-    // A leap second is only valid at 23:59:60 UTC.
-    if second == 60 {
-        let utc = ((hour * 60 + minute) as i32 + utc_minutes).rem_euclid(24 * 60);
-        return utc == 23 * 60 + 59;
+        _ => None,
     }
-    true
 }
 
 /// `8-4-4-4-12` hexadecimal digits.
@@ -119,9 +134,9 @@ pub fn is_uuid(s: &str) -> bool {
     if b.len() != 36 || b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
         return false;
     }
-    [&b[..8], &b[9..13], &b[14..18], &b[19..23], &b[24..]]
-        .iter()
-        .all(|group| group.iter().all(u8::is_ascii_hexdigit))
+    b.iter().enumerate().fold(true, |ok, (i, c)| {
+        ok & (c.is_ascii_hexdigit() | matches!(i, 8 | 13 | 18 | 23))
+    })
 }
 
 /// An RFC 5321 mailbox with a host name or an address literal as its domain.
@@ -137,17 +152,46 @@ fn plain_email(s: &str) -> bool {
         return false;
     };
     let (local, domain) = (&b[..at], &b[at + 1..]);
-    let atom = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'%' | b'+' | b'-');
-    let dot_atom = !local.is_empty()
-        && local.len() <= 64
-        && local[0] != b'.'
-        && local[local.len() - 1] != b'.'
-        && local.windows(2).all(|w| !(w[0] == b'.' && w[1] == b'.'))
-        && local.iter().all(|&c| atom(c) || c == b'.');
-    dot_atom && domain.contains(&b'.') && domain.last() != Some(&b'.') && is_hostname_bytes(domain)
+    is_dot_atom(local)
+        && domain.contains(&b'.')
+        && domain.last() != Some(&b'.')
+        && is_hostname_bytes(domain)
+}
+
+/// Letters, digits and `_%+-`: the atom characters of the fast path.
+const ATOM: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        table[c] = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'%' | b'+' | b'-');
+        c += 1;
+    }
+    table
+};
+
+/// Atoms joined by single dots, at most 64 bytes: no dot first, last or twice in a row.
+fn is_dot_atom(local: &[u8]) -> bool {
+    if local.is_empty() || local.len() > 64 {
+        return false;
+    }
+    // A dot right at the start counts as a doubled one.
+    let mut after_dot = true;
+    for &c in local {
+        let dot = c == b'.';
+        if (dot && after_dot) || (!dot && !ATOM[c as usize]) {
+            return false;
+        }
+        after_dot = dot;
+    }
+    !after_dot
 }
 
 fn full_email(s: &str) -> bool {
+    // RFC 5321 allows an empty quoted local part (`""@host`); `email_address` does not.
+    if let Some(domain) = s.strip_prefix("\"\"@") {
+        return full_email(&format!("\"a\"@{domain}"));
+    }
     let Ok(parsed) = s.parse::<email_address::EmailAddress>() else {
         return false;
     };
@@ -171,43 +215,42 @@ fn is_hostname_bytes(b: &[u8]) -> bool {
     if b.is_empty() || b.len() > 253 {
         return false;
     }
-    b.split(|&c| c == b'.').all(|label| {
-        !label.is_empty()
-            && label.len() <= 63
-            && label[0] != b'-'
-            && label[label.len() - 1] != b'-'
-            && label
-                .iter()
-                .all(|c| c.is_ascii_alphanumeric() || *c == b'-')
-            && !(label.len() >= 4
-                && &label[2..4] == b"--"
-                && !label[..2].eq_ignore_ascii_case(b"xn"))
-    })
+    b.split(|&c| c == b'.').all(is_label)
+}
+
+/// One label of a host name: 1 to 63 letters, digits and inner hyphens, and no `--` in
+/// third and fourth place unless it starts `xn` (an IDNA A-label).
+fn is_label(label: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (label.first(), label.last()) else {
+        return false;
+    };
+    label.len() <= 63
+        && first != b'-'
+        && last != b'-'
+        && label.iter().fold(true, |ok, &c| {
+            ok & (c.is_ascii_alphanumeric() | (c == b'-'))
+        })
+        && !(label.len() >= 4 && &label[2..4] == b"--" && !label[..2].eq_ignore_ascii_case(b"xn"))
 }
 
 /// RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens.
 fn is_hostname(s: &str) -> bool {
     let s = s.strip_suffix('.').unwrap_or(s);
-    !s.is_empty()
-        && s.len() <= 253
-        && s.split('.').all(|label| {
-            let b = label.as_bytes();
-            !b.is_empty()
-                && b.len() <= 63
-                && b[0] != b'-'
-                && b[b.len() - 1] != b'-'
-                && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
-                && !(b.len() >= 4 && &b[2..4] == b"--" && !b[..2].eq_ignore_ascii_case(b"xn"))
-        })
+    is_hostname_bytes(s.as_bytes())
 }
 
-/// Unreserved characters and sub-delimiters of RFC 3986, as a table: one lookup a byte.
-const PLAIN: [bool; 256] = {
-    let mut table = [false; 256];
+/// Where in a URI a byte may stand as itself (RFC 3986): one bit for each part, so that a
+/// byte costs one table lookup. Unreserved characters and sub-delimiters may stand anywhere.
+const IN_AUTHORITY: u8 = 1;
+const IN_PATH: u8 = 2;
+const IN_QUERY: u8 = 4;
+
+const URI_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
     let mut c = 0;
     while c < 256 {
         let b = c as u8;
-        table[c] = b.is_ascii_alphanumeric()
+        let plain = b.is_ascii_alphanumeric()
             || matches!(
                 b,
                 b'-' | b'.'
@@ -225,20 +268,25 @@ const PLAIN: [bool; 256] = {
                     | b';'
                     | b'='
             );
+        if plain || matches!(b, b':' | b'@' | b'[' | b']') {
+            table[c] |= IN_AUTHORITY;
+        }
+        if plain || matches!(b, b':' | b'@' | b'/') {
+            table[c] |= IN_PATH;
+        }
+        if plain || matches!(b, b':' | b'@' | b'/' | b'?') {
+            table[c] |= IN_QUERY;
+        }
         c += 1;
     }
     table
 };
 
-fn is_plain(b: u8) -> bool {
-    PLAIN[b as usize]
-}
-
-/// The index after the run of bytes allowed by `extra` (besides unreserved, sub-delims and
-/// percent-encodings) from `at`; `None` on a broken percent-encoding.
-fn scan(b: &[u8], mut at: usize, extra: &[u8]) -> Option<usize> {
+/// The index after the run of bytes allowed in `part` (or percent-encoded) from `at`;
+/// `None` on a broken percent-encoding.
+fn scan(b: &[u8], mut at: usize, part: u8) -> Option<usize> {
     while let Some(&c) = b.get(at) {
-        if is_plain(c) || extra.contains(&c) {
+        if URI_BYTES[c as usize] & part != 0 {
             at += 1;
         } else if c == b'%' {
             if !b.get(at + 1..at + 3)?.iter().all(u8::is_ascii_hexdigit) {
@@ -266,7 +314,7 @@ pub fn is_uri(s: &str) -> bool {
     }
     let mut at = colon + 1;
     if b[at..].starts_with(b"//") {
-        let Some(end) = scan(b, at + 2, b":@[]") else {
+        let Some(end) = scan(b, at + 2, IN_AUTHORITY) else {
             return false;
         };
         if !is_authority(&b[at + 2..end]) {
@@ -274,13 +322,13 @@ pub fn is_uri(s: &str) -> bool {
         }
         at = end;
     }
-    let Some(end) = scan(b, at, b":@/") else {
+    let Some(end) = scan(b, at, IN_PATH) else {
         return false;
     };
     at = end;
     for delimiter in [b'?', b'#'] {
         if b.get(at) == Some(&delimiter) {
-            let Some(end) = scan(b, at + 1, b":@/?") else {
+            let Some(end) = scan(b, at + 1, IN_QUERY) else {
                 return false;
             };
             at = end;

@@ -80,11 +80,15 @@ pub trait Validate {
     }
 }
 
-fn push(out: &mut Vec<Violation>, at: &At<'_>, keyword: &'static str, message: String) {
+/// Records a violation. Out of line and marked cold: valid input never comes here, and the
+/// checks' fast paths stay short and predicted.
+#[cold]
+#[inline(never)]
+fn push(out: &mut Vec<Violation>, at: &At<'_>, keyword: &'static str, message: fmt::Arguments<'_>) {
     out.push(Violation {
         pointer: at.pointer(),
         keyword,
-        message,
+        message: message.to_string(),
     });
 }
 
@@ -182,6 +186,16 @@ impl<'a> Cursor<'a> {
             .is_some_and(|&b| b.is_ascii() && test(b))
     }
 
+    /// True when the next byte starts a non-ASCII character or is an ASCII character that
+    /// `test` accepts: the first-character test of a set holding all of non-ASCII.
+    #[inline]
+    pub fn peek_byte_or_non_ascii(&self, test: impl Fn(u8) -> bool) -> bool {
+        self.rest
+            .as_bytes()
+            .first()
+            .is_some_and(|&b| !b.is_ascii() || test(b))
+    }
+
     /// Consumes the ASCII character `byte` if it is next.
     #[inline]
     pub fn eat(&mut self, byte: u8) -> bool {
@@ -190,6 +204,23 @@ impl<'a> Cursor<'a> {
             true
         } else {
             false
+        }
+    }
+
+    /// Consumes the next `N` bytes if there are that many and `test` accepts them: a run of
+    /// fixed-width pieces checked at constant indices, after a single length check.
+    #[inline]
+    pub fn fixed<const N: usize>(&mut self, test: impl Fn(&[u8; N]) -> bool) -> bool {
+        match self.rest.as_bytes().first_chunk::<N>() {
+            // `test` accepts ASCII bytes only, so `N` is a character boundary.
+            Some(head) if test(head) => match self.rest.get(N..) {
+                Some(rest) => {
+                    self.rest = rest;
+                    true
+                }
+                None => false,
+            },
+            _ => false,
         }
     }
 
@@ -231,12 +262,19 @@ impl<'a> Cursor<'a> {
             .bytes()
             .take_while(|&b| !b.is_ascii() || test(b))
             .count();
-        let chars = self.rest.as_bytes()[..taken]
-            .iter()
-            .filter(|&&b| b & 0xC0 != 0x80)
-            .count();
+        let enough = match min {
+            // Any byte taken starts a character: the cursor is always on a boundary.
+            0 | 1 => taken >= min as usize,
+            _ => {
+                self.rest.as_bytes()[..taken]
+                    .iter()
+                    .filter(|&&b| b & 0xC0 != 0x80)
+                    .count()
+                    >= min as usize
+            }
+        };
         self.rest = &self.rest[taken..];
-        chars >= min as usize
+        enough
     }
 
     /// True when the next character is in `set`.
@@ -285,19 +323,34 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// True when `b` is an ASCII character whose bit is set in `mask`: the generated matchers'
+/// test for a set of many ranges.
+#[inline]
+pub fn ascii_in(mask: u128, b: u8) -> bool {
+    ((mask >> (b & 0x7f)) & 1 == 1) & (b < 0x80)
+}
+
 fn in_set(c: char, set: &[(char, char)]) -> bool {
     set.iter().any(|&(lo, hi)| lo <= c && c <= hi)
 }
 
 pub fn str_const(v: &str, expected: &str, at: &At<'_>, out: &mut Vec<Violation>) {
     if v != expected {
-        push(out, at, "const", format!("{v:?} is not {expected:?}"));
+        push(out, at, "const", format_args!("{v:?} is not {expected:?}"));
     }
 }
 
-pub fn str_enum(v: &str, allowed: &[&str], at: &At<'_>, out: &mut Vec<Violation>) {
-    if !allowed.contains(&v) {
-        push(out, at, "enum", format!("{v:?} is not one of {allowed:?}"));
+/// Records the verdict of an `enum` check the validator made inline (`is_member`).
+#[inline]
+pub fn str_enum(v: &str, is_member: bool, allowed: &[&str], at: &At<'_>, out: &mut Vec<Violation>) {
+    debug_assert_eq!(is_member, allowed.contains(&v));
+    if !is_member {
+        push(
+            out,
+            at,
+            "enum",
+            format_args!("{v:?} is not one of {allowed:?}"),
+        );
     }
 }
 
@@ -309,13 +362,13 @@ pub fn str_pattern(v: &str, pattern: &Pattern, at: &At<'_>, out: &mut Vec<Violat
             out,
             at,
             "pattern",
-            format!("{v:?} does not match {:?}", pattern.source()),
+            format_args!("{v:?} does not match {:?}", pattern.source()),
         ),
         None => push(
             out,
             at,
             "pattern",
-            format!(
+            format_args!(
                 "the catalog's pattern {:?} does not compile",
                 pattern.source()
             ),
@@ -337,7 +390,7 @@ pub fn pattern_result(
             out,
             at,
             "pattern",
-            format!("{v:?} does not match {:?}", pattern.source()),
+            format_args!("{v:?} does not match {:?}", pattern.source()),
         );
     }
 }
@@ -348,7 +401,21 @@ pub fn str_format(v: &str, format: Format, at: &At<'_>, out: &mut Vec<Violation>
             out,
             at,
             "format",
-            format!("{v:?} is not a valid {}", format.name()),
+            format_args!("{v:?} is not a valid {}", format.name()),
+        );
+    }
+}
+
+/// The part of the `date-time` check that a pattern holding every field in range leaves:
+/// whether the day exists in its month (`cargo xtask generate` proved the rest implied).
+#[inline]
+pub fn day_of_month(v: &str, at: &At<'_>, out: &mut Vec<Violation>) {
+    if !crate::formats::day_exists(v) {
+        push(
+            out,
+            at,
+            "format",
+            format_args!("{v:?} is not a valid {}", Format::DateTime.name()),
         );
     }
 }
@@ -366,7 +433,7 @@ pub fn str_length(
             out,
             at,
             "minLength",
-            format!("{v:?} is shorter than {} characters", min.unwrap_or(0)),
+            format_args!("{v:?} is shorter than {} characters", min.unwrap_or(0)),
         );
     }
     if max.is_some_and(|m| len > m) {
@@ -374,7 +441,7 @@ pub fn str_length(
             out,
             at,
             "maxLength",
-            format!("{v:?} is longer than {} characters", max.unwrap_or(0)),
+            format_args!("{v:?} is longer than {} characters", max.unwrap_or(0)),
         );
     }
 }
@@ -396,7 +463,7 @@ pub fn number_bound(v: f64, bound: Bound, limit: f64, at: &At<'_>, out: &mut Vec
         Bound::ExclusiveMaximum => (v < limit, "exclusiveMaximum", "greater than or equal to"),
     };
     if !ok {
-        push(out, at, keyword, format!("{v} is {words} {limit}"));
+        push(out, at, keyword, format_args!("{v} is {words} {limit}"));
     }
 }
 
@@ -412,7 +479,7 @@ pub fn item_count(
             out,
             at,
             "minItems",
-            format!("{len} items, fewer than {}", min.unwrap_or(0)),
+            format_args!("{len} items, fewer than {}", min.unwrap_or(0)),
         );
     }
     if max.is_some_and(|m| len > m) {
@@ -420,7 +487,7 @@ pub fn item_count(
             out,
             at,
             "maxItems",
-            format!("{len} items, more than {}", max.unwrap_or(0)),
+            format_args!("{len} items, more than {}", max.unwrap_or(0)),
         );
     }
 }
@@ -432,7 +499,7 @@ pub fn value_const(
     out: &mut Vec<Violation>,
 ) {
     if !json_equal(v, expected) {
-        push(out, at, "const", format!("{v} is not {expected}"));
+        push(out, at, "const", format_args!("{v} is not {expected}"));
     }
 }
 
@@ -447,7 +514,7 @@ pub fn value_enum(
             out,
             at,
             "enum",
-            format!("{v} is not one of the allowed values"),
+            format_args!("{v} is not one of the allowed values"),
         );
     }
 }
@@ -481,7 +548,7 @@ pub fn value_type(v: &serde_json::Value, types: &[&str], at: &At<'_>, out: &mut 
             out,
             at,
             "type",
-            format!("{v} is not of type {}", types.join(" or ")),
+            format_args!("{v} is not of type {}", types.join(" or ")),
         );
     }
 }
@@ -492,6 +559,6 @@ pub fn never(at: &At<'_>, keyword: &'static str, out: &mut Vec<Violation>) {
         out,
         at,
         keyword,
-        "no value of this type is allowed here".to_owned(),
+        format_args!("no value of this type is allowed here"),
     );
 }

@@ -2013,8 +2013,11 @@ impl crate::validate::Validate for Envelope {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2038,8 +2041,11 @@ impl crate::validate::Validate for LeadCreate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2068,8 +2074,11 @@ impl crate::validate::Validate for Lead {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         if let Some(v) = &self.email {
             let at = at.key("email");
@@ -2093,14 +2102,20 @@ impl crate::validate::Validate for Lead {
         }
         if let Some(v) = &self.id_import_task {
             let at = at.key("id_import_task");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
     }
 }
@@ -2114,8 +2129,11 @@ impl crate::validate::Validate for LeadUpdate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2144,8 +2162,11 @@ impl crate::validate::Validate for LeadDelete {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2174,8 +2195,11 @@ impl crate::validate::Validate for LeadStatusUpdate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2203,18 +2227,27 @@ impl crate::validate::Validate for Entity {
     ) {
         if let Some(v) = &self.id {
             let at = at.key("id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         if let Some(v) = &self.id_space {
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         if let Some(v) = &self.id_lead {
             let at = at.key("id_lead");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         if let Some(v) = &self.created_at {
             let at = at.key("created_at");
@@ -2238,8 +2271,11 @@ impl crate::validate::Validate for LeadListUpdate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2268,8 +2304,11 @@ impl crate::validate::Validate for LeadTagsUpdate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2298,8 +2337,11 @@ impl crate::validate::Validate for LeadTrack {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2328,8 +2370,11 @@ impl crate::validate::Validate for LeadTaskCreate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2358,8 +2403,11 @@ impl crate::validate::Validate for LeadTaskUpdate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2388,8 +2436,11 @@ impl crate::validate::Validate for LeadTaskDelete {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2418,8 +2469,11 @@ impl crate::validate::Validate for LeadNoteCreate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2448,8 +2502,11 @@ impl crate::validate::Validate for LeadNoteUpdate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2478,8 +2535,11 @@ impl crate::validate::Validate for LeadNoteDelete {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2508,8 +2568,11 @@ impl crate::validate::Validate for LeadLinkedinNew {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2538,8 +2601,11 @@ impl crate::validate::Validate for LeadTwitterNew {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2568,8 +2634,11 @@ impl crate::validate::Validate for LeadEmailNew {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2598,8 +2667,11 @@ impl crate::validate::Validate for CampaignCreate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2628,8 +2700,11 @@ impl crate::validate::Validate for CampaignUpdate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2658,8 +2733,11 @@ impl crate::validate::Validate for CampaignDelete {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2688,8 +2766,11 @@ impl crate::validate::Validate for CampaignEmailSent {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2718,8 +2799,11 @@ impl crate::validate::Validate for CampaignEmailReply {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2748,8 +2832,11 @@ impl crate::validate::Validate for CampaignEmailOpen {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2778,8 +2865,11 @@ impl crate::validate::Validate for CampaignEmailClick {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2808,8 +2898,11 @@ impl crate::validate::Validate for CampaignEmailBounce {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2838,8 +2931,11 @@ impl crate::validate::Validate for CampaignEmailUnsubscribe {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2868,8 +2964,11 @@ impl crate::validate::Validate for ListCreate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2898,8 +2997,11 @@ impl crate::validate::Validate for ListUpdate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2928,8 +3030,11 @@ impl crate::validate::Validate for ListDelete {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2958,8 +3063,11 @@ impl crate::validate::Validate for StatusCreate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -2988,8 +3096,11 @@ impl crate::validate::Validate for StatusUpdate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -3018,8 +3129,11 @@ impl crate::validate::Validate for StatusDelete {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -3048,8 +3162,11 @@ impl crate::validate::Validate for TagCreate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -3078,8 +3195,11 @@ impl crate::validate::Validate for TagUpdate {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -3108,8 +3228,11 @@ impl crate::validate::Validate for TagDelete {
         {
             let v = &self.id_space;
             let at = at.key("id_space");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if !matched {
+                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+            }
         }
         {
             let v = &self.event;
@@ -3136,16 +3259,27 @@ static PATTERN_0: crate::validate::Pattern = crate::validate::Pattern::compiled(
 
 fn pattern_0(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.bytes(|b| matches!(b, b'0'..= b'9' | b'a'..= b'f'), 8u32, Some(8u32))
-        && c.eat(b'-')
-        && c.bytes(|b| matches!(b, b'0'..= b'9' | b'a'..= b'f'), 4u32, Some(4u32))
-        && c.eat(b'-')
-        && c.bytes(|b| matches!(b, b'0'..= b'9' | b'a'..= b'f'), 4u32, Some(4u32))
-        && c.eat(b'-')
-        && c.bytes(|b| matches!(b, b'0'..= b'9' | b'a'..= b'f'), 4u32, Some(4u32))
-        && c.eat(b'-')
-        && c.bytes(|b| matches!(b, b'0'..= b'9' | b'a'..= b'f'), 12u32, Some(12u32))
-        && c.at_end()
+    c
+        .fixed(|b: &[u8; 36]| {
+            b[0..8]
+                .iter()
+                .fold(true, |ok, &x| ok & matches!(x, b'0'..= b'9' | b'a'..= b'f'))
+                & (b[8] == b'-') & matches!(b[9], b'0'..= b'9' | b'a'..= b'f')
+                & matches!(b[10], b'0'..= b'9' | b'a'..= b'f')
+                & matches!(b[11], b'0'..= b'9' | b'a'..= b'f')
+                & matches!(b[12], b'0'..= b'9' | b'a'..= b'f') & (b[13] == b'-')
+                & matches!(b[14], b'0'..= b'9' | b'a'..= b'f')
+                & matches!(b[15], b'0'..= b'9' | b'a'..= b'f')
+                & matches!(b[16], b'0'..= b'9' | b'a'..= b'f')
+                & matches!(b[17], b'0'..= b'9' | b'a'..= b'f') & (b[18] == b'-')
+                & matches!(b[19], b'0'..= b'9' | b'a'..= b'f')
+                & matches!(b[20], b'0'..= b'9' | b'a'..= b'f')
+                & matches!(b[21], b'0'..= b'9' | b'a'..= b'f')
+                & matches!(b[22], b'0'..= b'9' | b'a'..= b'f') & (b[23] == b'-')
+                & b[24..36]
+                    .iter()
+                    .fold(true, |ok, &x| ok & matches!(x, b'0'..= b'9' | b'a'..= b'f'))
+        }) && c.at_end()
 }
 
 static PATTERN_1: crate::validate::Pattern = crate::validate::Pattern::compiled(
@@ -3175,7 +3309,7 @@ static PATTERN_2: crate::validate::Pattern = crate::validate::Pattern::compiled(
 
 fn pattern_2(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.eat(b'w') && c.eat(b'h') && c.eat(b'_')
+    c.fixed(|b: &[u8; 3]| (b[0] == b'w') & (b[1] == b'h') & (b[2] == b'_'))
         && c.bytes(|b: u8| b.is_ascii_alphanumeric(), 1u32, None) && c.at_end()
 }
 
@@ -3186,14 +3320,17 @@ static PATTERN_3: crate::validate::Pattern = crate::validate::Pattern::compiled(
 
 fn pattern_3(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.bytes(|b: u8| b.is_ascii_digit(), 4u32, Some(4u32)) && c.eat(b'-')
-        && c.bytes(|b: u8| b.is_ascii_digit(), 2u32, Some(2u32)) && c.eat(b'-')
-        && c.bytes(|b: u8| b.is_ascii_digit(), 2u32, Some(2u32)) && c.eat(b'T')
-        && c.bytes(|b: u8| b.is_ascii_digit(), 2u32, Some(2u32)) && c.eat(b':')
-        && c.bytes(|b: u8| b.is_ascii_digit(), 2u32, Some(2u32)) && c.eat(b':')
-        && c.bytes(|b: u8| b.is_ascii_digit(), 2u32, Some(2u32)) && c.eat(b'.')
-        && c.bytes(|b: u8| b.is_ascii_digit(), 3u32, Some(3u32)) && c.eat(b'Z')
-        && c.at_end()
+    c
+        .fixed(|b: &[u8; 24]| {
+            b[0].is_ascii_digit() & b[1].is_ascii_digit() & b[2].is_ascii_digit()
+                & b[3].is_ascii_digit() & (b[4] == b'-') & b[5].is_ascii_digit()
+                & b[6].is_ascii_digit() & (b[7] == b'-') & b[8].is_ascii_digit()
+                & b[9].is_ascii_digit() & (b[10] == b'T') & b[11].is_ascii_digit()
+                & b[12].is_ascii_digit() & (b[13] == b':') & b[14].is_ascii_digit()
+                & b[15].is_ascii_digit() & (b[16] == b':') & b[17].is_ascii_digit()
+                & b[18].is_ascii_digit() & (b[19] == b'.') & b[20].is_ascii_digit()
+                & b[21].is_ascii_digit() & b[22].is_ascii_digit() & (b[23] == b'Z')
+        }) && c.at_end()
 }
 
 /// Every pattern of the vendor's schemas, for tests that hold the generated matchers

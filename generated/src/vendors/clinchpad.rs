@@ -4484,8 +4484,12 @@ static PATTERN_0: crate::validate::Pattern = crate::validate::Pattern::compiled(
 
 fn pattern_0(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.bytes(|b| matches!(b, b'0'..= b'9' | b'a'..= b'f'), 24u32, Some(24u32))
-        && c.at_end()
+    c
+        .fixed(|b: &[u8; 24]| {
+            b[0..24]
+                .iter()
+                .fold(true, |ok, &x| ok & matches!(x, b'0'..= b'9' | b'a'..= b'f'))
+        }) && c.at_end()
 }
 
 static PATTERN_1: crate::validate::Pattern = crate::validate::Pattern::compiled(
@@ -4495,13 +4499,16 @@ static PATTERN_1: crate::validate::Pattern = crate::validate::Pattern::compiled(
 
 fn pattern_1(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.bytes(|b: u8| b.is_ascii_digit(), 4u32, Some(4u32)) && c.eat(b'-')
-        && c.bytes(|b: u8| b.is_ascii_digit(), 2u32, Some(2u32)) && c.eat(b'-')
-        && c.bytes(|b: u8| b.is_ascii_digit(), 2u32, Some(2u32)) && c.eat(b'T')
-        && c.bytes(|b: u8| b.is_ascii_digit(), 2u32, Some(2u32)) && c.eat(b':')
-        && c.bytes(|b: u8| b.is_ascii_digit(), 2u32, Some(2u32)) && c.eat(b':')
-        && c.bytes(|b: u8| b.is_ascii_digit(), 2u32, Some(2u32)) && c.eat(b'Z')
-        && c.at_end()
+    c
+        .fixed(|b: &[u8; 20]| {
+            b[0].is_ascii_digit() & b[1].is_ascii_digit() & b[2].is_ascii_digit()
+                & b[3].is_ascii_digit() & (b[4] == b'-') & b[5].is_ascii_digit()
+                & b[6].is_ascii_digit() & (b[7] == b'-') & b[8].is_ascii_digit()
+                & b[9].is_ascii_digit() & (b[10] == b'T') & b[11].is_ascii_digit()
+                & b[12].is_ascii_digit() & (b[13] == b':') & b[14].is_ascii_digit()
+                & b[15].is_ascii_digit() & (b[16] == b':') & b[17].is_ascii_digit()
+                & b[18].is_ascii_digit() & (b[19] == b'Z')
+        }) && c.at_end()
 }
 
 static PATTERN_2: crate::validate::Pattern = crate::validate::Pattern::compiled(

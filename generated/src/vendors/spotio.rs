@@ -1236,8 +1236,18 @@ impl crate::validate::Validate for EnvelopeEvent {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
         {
             let v = &self.type_;
@@ -1266,8 +1276,18 @@ impl crate::validate::Validate for ActivityCreatedEvent {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
     }
 }
@@ -1305,8 +1325,18 @@ impl crate::validate::Validate for Activity {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
         {
             let v = &self.duration;
@@ -1363,14 +1393,34 @@ impl crate::validate::Validate for Lead {
         {
             let v = &self.created_at;
             let at = at.key("createdAt");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
         {
             let v = &self.updated_at;
             let at = at.key("updatedAt");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
         {
             let v = &self.assigned_user_id;
@@ -1432,8 +1482,18 @@ impl crate::validate::Validate for Lead {
         {
             let v = &self.last_activity_time;
             let at = at.key("lastActivityTime");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
         {
             let v = &self.visits_count;
@@ -1449,8 +1509,18 @@ impl crate::validate::Validate for Lead {
         {
             let v = &self.date_of_assignment;
             let at = at.key("dateOfAssignment");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
         {
             let v = &self.call_count;
@@ -1465,8 +1535,18 @@ impl crate::validate::Validate for Lead {
         }
         if let Some(v) = &self.next_activity_time {
             let at = at.key("nextActivityTime");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
     }
 }
@@ -1577,8 +1657,18 @@ impl crate::validate::Validate for ActivityDeletedEvent {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
     }
 }
@@ -1615,8 +1705,18 @@ impl crate::validate::Validate for ActivityDeleted {
         }
         if let Some(v) = &self.date {
             let at = at.key("date");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
         if let Some(v) = &self.duration {
             let at = at.key("duration");
@@ -1674,8 +1774,18 @@ impl crate::validate::Validate for ActivityUpdatedEvent {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
     }
 }
@@ -1699,8 +1809,18 @@ impl crate::validate::Validate for ActivityDoneEvent {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
     }
 }
@@ -1724,8 +1844,18 @@ impl crate::validate::Validate for AppointmentCreatedEvent {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
     }
 }
@@ -1761,8 +1891,18 @@ impl crate::validate::Validate for Appointment {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
         {
             let v = &self.lead;
@@ -1791,8 +1931,18 @@ impl crate::validate::Validate for AppointmentUpdatedEvent {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
     }
 }
@@ -1816,8 +1966,18 @@ impl crate::validate::Validate for AppointmentDeletedEvent {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
     }
 }
@@ -1851,8 +2011,18 @@ impl crate::validate::Validate for AppointmentDeleted {
         }
         if let Some(v) = &self.date {
             let at = at.key("date");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
         if let Some(v) = &self.lead {
             let at = at.key("lead");
@@ -1880,8 +2050,18 @@ impl crate::validate::Validate for LeadAddedEvent {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
     }
 }
@@ -1905,8 +2085,18 @@ impl crate::validate::Validate for LeadDeletedEvent {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
     }
 }
@@ -1924,13 +2114,33 @@ impl crate::validate::Validate for LeadDeleted {
         }
         if let Some(v) = &self.created_at {
             let at = at.key("createdAt");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
         if let Some(v) = &self.updated_at {
             let at = at.key("updatedAt");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
         if let Some(v) = &self.assigned_user_id {
             let at = at.key("assignedUserId");
@@ -1984,8 +2194,18 @@ impl crate::validate::Validate for LeadDeleted {
         }
         if let Some(v) = &self.last_activity_time {
             let at = at.key("lastActivityTime");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
         if let Some(v) = &self.visits_count {
             let at = at.key("visitsCount");
@@ -1999,8 +2219,18 @@ impl crate::validate::Validate for LeadDeleted {
         }
         if let Some(v) = &self.date_of_assignment {
             let at = at.key("dateOfAssignment");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
         if let Some(v) = &self.call_count {
             let at = at.key("callCount");
@@ -2014,8 +2244,18 @@ impl crate::validate::Validate for LeadDeleted {
         }
         if let Some(v) = &self.next_activity_time {
             let at = at.key("nextActivityTime");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
     }
 }
@@ -2039,8 +2279,18 @@ impl crate::validate::Validate for LeadUpdatedEvent {
         {
             let v = &self.date;
             let at = at.key("date");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            let matched = pattern_0(v);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            if matched {
+                crate::validate::day_of_month(v, &at, out);
+            } else {
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    &at,
+                    out,
+                );
+            }
         }
     }
 }
@@ -2052,51 +2302,36 @@ static PATTERN_0: crate::validate::Pattern = crate::validate::Pattern::compiled(
 
 fn pattern_0(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.bytes(|b: u8| b.is_ascii_digit(), 4u32, Some(4u32)) && c.eat(b'-')
-        && (if c.peek_byte(|b| matches!(b, b'0')) {
-            c.eat(b'0') && c.bytes(|b| matches!(b, b'1'..= b'9'), 1u32, Some(1u32))
-        } else if c.peek_byte(|b| matches!(b, b'1')) {
-            c.eat(b'1') && c.bytes(|b| matches!(b, b'0'..= b'2'), 1u32, Some(1u32))
-        } else {
-            false
-        }) && c.eat(b'-')
-        && (if c.peek_byte(|b| matches!(b, b'0')) {
-            c.eat(b'0') && c.bytes(|b| matches!(b, b'1'..= b'9'), 1u32, Some(1u32))
-        } else if c.peek_byte(|b| matches!(b, b'1'..= b'2')) {
-            c.bytes(|b| matches!(b, b'1'..= b'2'), 1u32, Some(1u32))
-                && c.bytes(|b: u8| b.is_ascii_digit(), 1u32, Some(1u32))
-        } else if c.peek_byte(|b| matches!(b, b'3')) {
-            c.eat(b'3') && c.bytes(|b| matches!(b, b'0'..= b'1'), 1u32, Some(1u32))
-        } else {
-            false
-        }) && c.eat(b'T')
-        && (if c.peek_byte(|b| matches!(b, b'0'..= b'1')) {
-            c.bytes(|b| matches!(b, b'0'..= b'1'), 1u32, Some(1u32))
-                && c.bytes(|b: u8| b.is_ascii_digit(), 1u32, Some(1u32))
-        } else if c.peek_byte(|b| matches!(b, b'2')) {
-            c.eat(b'2') && c.bytes(|b| matches!(b, b'0'..= b'3'), 1u32, Some(1u32))
-        } else {
-            false
-        }) && c.eat(b':') && c.bytes(|b| matches!(b, b'0'..= b'5'), 1u32, Some(1u32))
-        && c.bytes(|b: u8| b.is_ascii_digit(), 1u32, Some(1u32)) && c.eat(b':')
-        && c.bytes(|b| matches!(b, b'0'..= b'5'), 1u32, Some(1u32))
-        && c.bytes(|b: u8| b.is_ascii_digit(), 1u32, Some(1u32))
+    c
+        .fixed(|b: &[u8; 19]| {
+            b[0].is_ascii_digit() & b[1].is_ascii_digit() & b[2].is_ascii_digit()
+                & b[3].is_ascii_digit() & (b[4] == b'-')
+                & (((b[5] == b'0') & matches!(b[6], b'1'..= b'9'))
+                    | ((b[5] == b'1') & matches!(b[6], b'0'..= b'2'))) & (b[7] == b'-')
+                & (((b[8] == b'0') & matches!(b[9], b'1'..= b'9'))
+                    | (matches!(b[8], b'1'..= b'2') & b[9].is_ascii_digit())
+                    | ((b[8] == b'3') & matches!(b[9], b'0'..= b'1'))) & (b[10] == b'T')
+                & ((matches!(b[11], b'0'..= b'1') & b[12].is_ascii_digit())
+                    | ((b[11] == b'2') & matches!(b[12], b'0'..= b'3')))
+                & (b[13] == b':') & matches!(b[14], b'0'..= b'5')
+                & b[15].is_ascii_digit() & (b[16] == b':')
+                & matches!(b[17], b'0'..= b'5') & b[18].is_ascii_digit()
+        })
         && c
             .repeat(
                 0u32,
                 Some(1u32),
                 |c| c.peek_byte(|b| matches!(b, b'.')),
                 |c| c.eat(b'.') && c.bytes(|b: u8| b.is_ascii_digit(), 1u32, Some(7u32)),
-            ) && c.bytes(|b| matches!(b, b'+' | b'-'), 1u32, Some(1u32))
-        && (if c.peek_byte(|b| matches!(b, b'0'..= b'1')) {
-            c.bytes(|b| matches!(b, b'0'..= b'1'), 1u32, Some(1u32))
-                && c.bytes(|b: u8| b.is_ascii_digit(), 1u32, Some(1u32))
-        } else if c.peek_byte(|b| matches!(b, b'2')) {
-            c.eat(b'2') && c.bytes(|b| matches!(b, b'0'..= b'3'), 1u32, Some(1u32))
-        } else {
-            false
-        }) && c.eat(b':') && c.bytes(|b| matches!(b, b'0'..= b'5'), 1u32, Some(1u32))
-        && c.bytes(|b: u8| b.is_ascii_digit(), 1u32, Some(1u32)) && c.at_end()
+            )
+        && c
+            .fixed(|b: &[u8; 6]| {
+                matches!(b[0], b'+' | b'-')
+                    & ((matches!(b[1], b'0'..= b'1') & b[2].is_ascii_digit())
+                        | ((b[1] == b'2') & matches!(b[2], b'0'..= b'3')))
+                    & (b[3] == b':') & matches!(b[4], b'0'..= b'5')
+                    & b[5].is_ascii_digit()
+            }) && c.at_end()
 }
 
 static PATTERN_1: crate::validate::Pattern = crate::validate::Pattern::compiled(
@@ -2136,8 +2371,12 @@ static PATTERN_3: crate::validate::Pattern = crate::validate::Pattern::compiled(
 
 fn pattern_3(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.bytes(|b| matches!(b, b'0'..= b'9' | b'a'..= b'f'), 24u32, Some(24u32))
-        && c.at_end()
+    c
+        .fixed(|b: &[u8; 24]| {
+            b[0..24]
+                .iter()
+                .fold(true, |ok, &x| ok & matches!(x, b'0'..= b'9' | b'a'..= b'f'))
+        }) && c.at_end()
 }
 
 static PATTERN_4: crate::validate::Pattern = crate::validate::Pattern::compiled(
@@ -2151,7 +2390,7 @@ fn pattern_4(s: &str) -> bool {
         && c.bytes(|b: u8| b.is_ascii_digit(), 1u32, Some(1u32))
         && c
             .bytes(
-                |b| matches!(b, b' ' | b'('..= b')' | b'-'..= b'.' | b'0'..= b'9'),
+                |b: u8| crate::validate::ascii_in(0x000000000000000003ff630100000000, b),
                 0u32,
                 None,
             )
@@ -2171,7 +2410,8 @@ static PATTERN_5: crate::validate::Pattern = crate::validate::Pattern::compiled(
 
 fn pattern_5(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.bytes(|b: u8| b.is_ascii_uppercase(), 2u32, Some(2u32)) && c.at_end()
+    c.fixed(|b: &[u8; 2]| b[0].is_ascii_uppercase() & b[1].is_ascii_uppercase())
+        && c.at_end()
 }
 
 /// Every pattern of the vendor's schemas, for tests that hold the generated matchers

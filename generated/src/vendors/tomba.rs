@@ -332,12 +332,20 @@ static PATTERN_1: crate::validate::Pattern = crate::validate::Pattern::compiled(
 
 fn pattern_1(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    (if c.peek_byte(|b| matches!(b, b'+' | b'(' | b'0'..= b'9')) {
+    (if c
+        .peek_byte(|b: u8| crate::validate::ascii_in(
+            0x000000000000000003ff090000000000,
+            b,
+        ))
+    {
         c.bytes(|b| matches!(b, b'+'), 0u32, Some(1u32))
             && c.bytes(|b| matches!(b, b'(' | b'0'..= b'9'), 1u32, Some(1u32))
             && c
                 .bytes(
-                    |b| matches!(b, b' ' | b'('..= b')' | b'-'..= b'.' | b'0'..= b'9'),
+                    |b: u8| crate::validate::ascii_in(
+                        0x000000000000000003ff630100000000,
+                        b,
+                    ),
                     2u32,
                     Some(30u32),
                 )

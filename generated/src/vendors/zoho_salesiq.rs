@@ -2302,7 +2302,13 @@ impl crate::validate::Validate for Visitor {
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_enum(v, &["lead", "lead ", "contact"], &at, out);
+            crate::validate::str_enum(
+                v,
+                matches!(v.as_str(), "lead" | "lead " | "contact"),
+                &["lead", "lead ", "contact"],
+                &at,
+                out,
+            );
         }
         {
             let v = &self.id;
@@ -3272,7 +3278,13 @@ impl crate::validate::Validate for Department {
         {
             let v = &self.is_enabled;
             let at = at.key("is_enabled");
-            crate::validate::str_enum(v, &["true", "false"], &at, out);
+            crate::validate::str_enum(
+                v,
+                matches!(v.as_str(), "true" | "false"),
+                &["true", "false"],
+                &at,
+                out,
+            );
         }
         {
             let v = &self.created_time;
@@ -3301,12 +3313,24 @@ impl crate::validate::Validate for Department {
         {
             let v = &self.is_system_generated;
             let at = at.key("is_system_generated");
-            crate::validate::str_enum(v, &["true", "false"], &at, out);
+            crate::validate::str_enum(
+                v,
+                matches!(v.as_str(), "true" | "false"),
+                &["true", "false"],
+                &at,
+                out,
+            );
         }
         {
             let v = &self.is_public;
             let at = at.key("is_public");
-            crate::validate::str_enum(v, &["true", "false"], &at, out);
+            crate::validate::str_enum(
+                v,
+                matches!(v.as_str(), "true" | "false"),
+                &["true", "false"],
+                &at,
+                out,
+            );
         }
         {
             let v = &self.email_configurations;
@@ -3345,7 +3369,13 @@ impl crate::validate::Validate for DepartmentEmailConfigurations {
         {
             let v = &self.is_blockip_mail_enabled;
             let at = at.key("is_blockip_mail_enabled");
-            crate::validate::str_enum(v, &["true", "false"], &at, out);
+            crate::validate::str_enum(
+                v,
+                matches!(v.as_str(), "true" | "false"),
+                &["true", "false"],
+                &at,
+                out,
+            );
         }
         {
             let v = &self.from_email;
@@ -3360,7 +3390,13 @@ impl crate::validate::Validate for DepartmentEmailConfigurations {
         {
             let v = &self.is_feedback_mail_enabled;
             let at = at.key("is_feedback_mail_enabled");
-            crate::validate::str_enum(v, &["true", "false"], &at, out);
+            crate::validate::str_enum(
+                v,
+                matches!(v.as_str(), "true" | "false"),
+                &["true", "false"],
+                &at,
+                out,
+            );
         }
         {
             let v = &self.blockip_recipients;
@@ -3375,17 +3411,35 @@ impl crate::validate::Validate for DepartmentEmailConfigurations {
         {
             let v = &self.is_missedchat_mail_enabled;
             let at = at.key("is_missedchat_mail_enabled");
-            crate::validate::str_enum(v, &["true", "false"], &at, out);
+            crate::validate::str_enum(
+                v,
+                matches!(v.as_str(), "true" | "false"),
+                &["true", "false"],
+                &at,
+                out,
+            );
         }
         {
             let v = &self.is_cc_mail_enabled;
             let at = at.key("is_cc_mail_enabled");
-            crate::validate::str_enum(v, &["true", "false"], &at, out);
+            crate::validate::str_enum(
+                v,
+                matches!(v.as_str(), "true" | "false"),
+                &["true", "false"],
+                &at,
+                out,
+            );
         }
         {
             let v = &self.is_transcript_mail_enabled;
             let at = at.key("is_transcript_mail_enabled");
-            crate::validate::str_enum(v, &["true", "false"], &at, out);
+            crate::validate::str_enum(
+                v,
+                matches!(v.as_str(), "true" | "false"),
+                &["true", "false"],
+                &at,
+                out,
+            );
         }
     }
 }
@@ -4450,7 +4504,13 @@ impl crate::validate::Validate for VisitorUpdatedEntity {
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_enum(v, &["lead", "lead ", "contact"], &at, out);
+            crate::validate::str_enum(
+                v,
+                matches!(v.as_str(), "lead" | "lead " | "contact"),
+                &["lead", "lead ", "contact"],
+                &at,
+                out,
+            );
         }
         if let Some(v) = &self.email_id {
             let at = at.key("email_id");
@@ -4547,7 +4607,8 @@ static PATTERN_2: crate::validate::Pattern = crate::validate::Pattern::compiled(
 
 fn pattern_2(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.bytes(|b: u8| b.is_ascii_digit(), 13u32, Some(13u32)) && c.at_end()
+    c.fixed(|b: &[u8; 13]| b[0..13].iter().fold(true, |ok, &x| ok & x.is_ascii_digit()))
+        && c.at_end()
 }
 
 static PATTERN_3: crate::validate::Pattern = crate::validate::Pattern::compiled(
@@ -4568,8 +4629,12 @@ static PATTERN_4: crate::validate::Pattern = crate::validate::Pattern::compiled(
 
 fn pattern_4(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.bytes(|b| matches!(b, b'A'..= b'Z' | b'_' | b'a'..= b'z'), 1u32, None)
-        && c.at_end()
+    c
+        .bytes(
+            |b: u8| crate::validate::ascii_in(0x07fffffe87fffffe0000000000000000, b),
+            1u32,
+            None,
+        ) && c.at_end()
 }
 
 static PATTERN_5: crate::validate::Pattern = crate::validate::Pattern::compiled(
@@ -4591,8 +4656,12 @@ static PATTERN_6: crate::validate::Pattern = crate::validate::Pattern::compiled(
 fn pattern_6(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
     c.bytes(|b: u8| b.is_ascii_uppercase(), 1u32, Some(1u32))
-        && c.bytes(|b| matches!(b, b' ' | b'A'..= b'Z' | b'a'..= b'z'), 0u32, None)
-        && c.at_end()
+        && c
+            .bytes(
+                |b: u8| crate::validate::ascii_in(0x07fffffe07fffffe0000000100000000, b),
+                0u32,
+                None,
+            ) && c.at_end()
 }
 
 static PATTERN_7: crate::validate::Pattern = crate::validate::Pattern::compiled(
@@ -4653,35 +4722,22 @@ static PATTERN_11: crate::validate::Pattern = crate::validate::Pattern::compiled
 fn pattern_11(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
     (if c
-        .peek_in(
-            &[
-                ('\0', '\u{8}'),
-                ('\u{b}', '\u{c}'),
-                ('\u{e}', '\u{1f}'),
-                ('!', '+'),
-                ('-', '?'),
-                ('A', '\u{10ffff}'),
-            ],
-        )
+        .peek_byte_or_non_ascii(|b: u8| crate::validate::ascii_in(
+            0xfffffffffffffffeffffeffeffffd9ff,
+            b,
+        ))
     {
         c
             .run_with_non_ascii(
-                |b| {
-                    matches!(
-                        b, b'\0'..= b'\x08' | b'\x0B'..= b'\x0C' | b'\x0E'..= b'\x1F' |
-                        b'!'..= b'+' | b'-'..= b'?' | b'A'..= b'\x7F'
-                    )
-                },
+                |b: u8| crate::validate::ascii_in(0xfffffffffffffffeffffeffeffffd9ff, b),
                 1u32,
             ) && c.eat(b'@')
             && c
                 .run_with_non_ascii(
-                    |b| {
-                        matches!(
-                            b, b'\0'..= b'\x08' | b'\x0B'..= b'\x0C' | b'\x0E'..= b'\x1F'
-                            | b'!'..= b'+' | b'-'..= b'?' | b'A'..= b'\x7F'
-                        )
-                    },
+                    |b: u8| crate::validate::ascii_in(
+                        0xfffffffffffffffeffffeffeffffd9ff,
+                        b,
+                    ),
                     1u32,
                 )
             && c
@@ -4693,22 +4749,18 @@ fn pattern_11(s: &str) -> bool {
                         c.eat(b',')
                             && c
                                 .run_with_non_ascii(
-                                    |b| {
-                                        matches!(
-                                            b, b'\0'..= b'\x08' | b'\x0B'..= b'\x0C' | b'\x0E'..=
-                                            b'\x1F' | b'!'..= b'+' | b'-'..= b'?' | b'A'..= b'\x7F'
-                                        )
-                                    },
+                                    |b: u8| crate::validate::ascii_in(
+                                        0xfffffffffffffffeffffeffeffffd9ff,
+                                        b,
+                                    ),
                                     1u32,
                                 ) && c.eat(b'@')
                             && c
                                 .run_with_non_ascii(
-                                    |b| {
-                                        matches!(
-                                            b, b'\0'..= b'\x08' | b'\x0B'..= b'\x0C' | b'\x0E'..=
-                                            b'\x1F' | b'!'..= b'+' | b'-'..= b'?' | b'A'..= b'\x7F'
-                                        )
-                                    },
+                                    |b: u8| crate::validate::ascii_in(
+                                        0xfffffffffffffffeffffeffeffffd9ff,
+                                        b,
+                                    ),
                                     1u32,
                                 )
                     },
@@ -4725,8 +4777,12 @@ static PATTERN_12: crate::validate::Pattern = crate::validate::Pattern::compiled
 
 fn pattern_12(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.bytes(|b| matches!(b, b'0'..= b'9' | b'a'..= b'f'), 32u32, Some(32u32))
-        && c.at_end()
+    c
+        .fixed(|b: &[u8; 32]| {
+            b[0..32]
+                .iter()
+                .fold(true, |ok, &x| ok & matches!(x, b'0'..= b'9' | b'a'..= b'f'))
+        }) && c.at_end()
 }
 
 static PATTERN_13: crate::validate::Pattern = crate::validate::Pattern::compiled(
@@ -4737,15 +4793,18 @@ static PATTERN_13: crate::validate::Pattern = crate::validate::Pattern::compiled
 fn pattern_13(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
     (if c.peek_byte(|b: u8| b.is_ascii_lowercase()) {
-        c.bytes(|b: u8| b.is_ascii_lowercase(), 2u32, Some(2u32))
+        c.fixed(|b: &[u8; 2]| b[0].is_ascii_lowercase() & b[1].is_ascii_lowercase())
             && c
                 .repeat(
                     0u32,
                     Some(1u32),
                     |c| c.peek_byte(|b| matches!(b, b'-' | b'_')),
                     |c| {
-                        c.bytes(|b| matches!(b, b'-' | b'_'), 1u32, Some(1u32))
-                            && c.bytes(|b: u8| b.is_ascii_alphabetic(), 2u32, Some(2u32))
+                        c
+                            .fixed(|b: &[u8; 3]| {
+                                matches!(b[0], b'-' | b'_') & b[1].is_ascii_alphabetic()
+                                    & b[2].is_ascii_alphabetic()
+                            })
                     },
                 )
     } else {
@@ -4760,14 +4819,12 @@ static PATTERN_14: crate::validate::Pattern = crate::validate::Pattern::compiled
 
 fn pattern_14(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    (if c.peek_byte(|b| matches!(b, b'1')) {
-        c.eat(b'1') && c.eat(b'2')
-    } else if c.peek_byte(|b| matches!(b, b'2')) {
-        c.eat(b'2') && c.eat(b'4')
-    } else {
-        false
-    }) && c.eat(b' ') && c.eat(b'h') && c.eat(b'o') && c.eat(b'u') && c.eat(b'r')
-        && c.eat(b's') && c.at_end()
+    c
+        .fixed(|b: &[u8; 8]| {
+            (((b[0] == b'1') & (b[1] == b'2')) | ((b[0] == b'2') & (b[1] == b'4')))
+                & (b[2] == b' ') & (b[3] == b'h') & (b[4] == b'o') & (b[5] == b'u')
+                & (b[6] == b'r') & (b[7] == b's')
+        }) && c.at_end()
 }
 
 static PATTERN_15: crate::validate::Pattern = crate::validate::Pattern::compiled(
@@ -4778,7 +4835,9 @@ static PATTERN_15: crate::validate::Pattern = crate::validate::Pattern::compiled
 fn pattern_15(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
     (if c.peek_byte(|b| matches!(b, b'n')) {
-        c.eat(b'n') && c.eat(b'o') && c.eat(b'n') && c.eat(b'e')
+        c.fixed(|b: &[u8; 4]| {
+            (b[0] == b'n') & (b[1] == b'o') & (b[2] == b'n') & (b[3] == b'e')
+        })
     } else if c.peek_byte(|b: u8| b.is_ascii_digit()) {
         c.bytes(|b: u8| b.is_ascii_digit(), 1u32, None)
     } else {
@@ -4794,17 +4853,17 @@ static PATTERN_16: crate::validate::Pattern = crate::validate::Pattern::compiled
 fn pattern_16(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
     (if c.peek_byte(|b| matches!(b, b'h')) {
-        c.eat(b'h') && c.eat(b't') && c.eat(b't') && c.eat(b'p')
-            && c.bytes(|b| matches!(b, b's'), 0u32, Some(1u32)) && c.eat(b':')
-            && c.eat(b'/') && c.eat(b'/')
+        c
+            .fixed(|b: &[u8; 4]| {
+                (b[0] == b'h') & (b[1] == b't') & (b[2] == b't') & (b[3] == b'p')
+            }) && c.bytes(|b| matches!(b, b's'), 0u32, Some(1u32))
+            && c.fixed(|b: &[u8; 3]| (b[0] == b':') & (b[1] == b'/') & (b[2] == b'/'))
             && c
                 .run_with_non_ascii(
-                    |b| {
-                        matches!(
-                            b, b'\0'..= b'\x08' | b'\x0B'..= b'\x0C' | b'\x0E'..= b'\x1F'
-                            | b'!'..= b'\x7F'
-                        )
-                    },
+                    |b: u8| crate::validate::ascii_in(
+                        0xfffffffffffffffffffffffeffffd9ff,
+                        b,
+                    ),
                     1u32,
                 )
     } else {
@@ -4835,7 +4894,7 @@ static PATTERN_18: crate::validate::Pattern = crate::validate::Pattern::compiled
 fn pattern_18(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
     (if c.peek_byte(|b: u8| b.is_ascii_lowercase()) {
-        c.bytes(|b: u8| b.is_ascii_lowercase(), 2u32, Some(2u32))
+        c.fixed(|b: &[u8; 2]| b[0].is_ascii_lowercase() & b[1].is_ascii_lowercase())
     } else {
         true
     }) && c.at_end()
@@ -4849,12 +4908,13 @@ static PATTERN_19: crate::validate::Pattern = crate::validate::Pattern::compiled
 fn pattern_19(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
     (if c
-        .peek_byte(|b| {
-            matches!(b, b' ' | b'-' | b'0'..= b'9' | b'A'..= b'Z' | b'a'..= b'z')
-        })
+        .peek_byte(|b: u8| crate::validate::ascii_in(
+            0x07fffffe07fffffe03ff200100000000,
+            b,
+        ))
     {
         c.bytes(
-            |b| matches!(b, b' ' | b'-' | b'0'..= b'9' | b'A'..= b'Z' | b'a'..= b'z'),
+            |b: u8| crate::validate::ascii_in(0x07fffffe07fffffe03ff200100000000, b),
             3u32,
             Some(10u32),
         )
