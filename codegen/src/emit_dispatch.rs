@@ -40,6 +40,17 @@ pub fn emit(
     plan: &DispatchPlan,
 ) -> TokenStream {
     let profile = &vendor.profile;
+    // Several event types: each boxed, so that an event costs the memory of its own type,
+    // not of the largest. A single type (Tomba's) gains nothing from a box but an allocation.
+    let boxed = plan.events.len() > 1;
+    let wrap = |value: TokenStream| {
+        if boxed {
+            quote!(Box::new(#value))
+        } else {
+            value
+        }
+    };
+    let inner = if boxed { quote!(e.as_ref()) } else { quote!(e) };
     let variants = plan.events.iter().map(|e| {
         let variant = ident(&e.variant);
         let ty = rust_ty(space, &e.ty);
@@ -51,7 +62,8 @@ pub fn emit(
                 .map(|d| format!(": {d}"))
                 .unwrap_or_default()
         );
-        quote!(#[doc = #doc] #variant(Box<#ty>),)
+        let ty = if boxed { quote!(Box<#ty>) } else { ty };
+        quote!(#[doc = #doc] #variant(#ty),)
     });
     let names = plan.events.iter().map(|e| e.name.as_str());
     let type_arms = plan.events.iter().map(|e| {
@@ -61,11 +73,11 @@ pub fn emit(
     });
     let validate_arms = plan.events.iter().map(|e| {
         let variant = ident(&e.variant);
-        quote!(Event::#variant(e) => crate::validate::Validate::validate_at(e.as_ref(), at, out),)
+        quote!(Event::#variant(e) => crate::validate::Validate::validate_at(#inner, at, out),)
     });
     let value_arms = plan.events.iter().map(|e| {
         let variant = ident(&e.variant);
-        quote!(Event::#variant(e) => serde_json::to_value(e.as_ref()),)
+        quote!(Event::#variant(e) => serde_json::to_value(#inner),)
     });
     let schema_arms = plan.events.iter().map(|e| {
         let name = &e.name;
@@ -75,13 +87,15 @@ pub fn emit(
     let decode_arms = plan.events.iter().map(|e| {
         let variant = ident(&e.variant);
         let name = &e.name;
-        quote!(Some(#name) => Event::#variant(Box::new(crate::dispatch::decode(bytes, at)?)),)
+        let event = wrap(quote!(crate::dispatch::decode(bytes, at)?));
+        quote!(Some(#name) => Event::#variant(#event),)
     });
     let dispatch_arms = plan.events.iter().map(|e| {
         let variant = ident(&e.variant);
         let name = &e.name;
         let ty = rust_ty(space, &e.ty);
-        quote!(Some(#name) => Event::#variant(Box::new(<#ty as serde::Deserialize>::deserialize(d)?)),)
+        let event = wrap(quote!(<#ty as serde::Deserialize>::deserialize(d)?));
+        quote!(Some(#name) => Event::#variant(#event),)
     });
     let type_keys_owned = pointer_keys(profile.envelope.type_pointer.as_deref().unwrap_or(""));
     let index_arms = plan.events.iter().enumerate().map(|(i, e)| {
@@ -91,7 +105,8 @@ pub fn emit(
     let decode_as_arms = plan.events.iter().enumerate().map(|(i, e)| {
         let variant = ident(&e.variant);
         let ty = rust_ty(space, &e.ty);
-        quote!(#i => Event::#variant(Box::new(<#ty as serde::Deserialize>::deserialize(d)?)),)
+        let event = wrap(quote!(<#ty as serde::Deserialize>::deserialize(d)?));
+        quote!(#i => Event::#variant(#event),)
     });
     // The type each decoded event declares in its own type field: the prediction is right
     // only when that is the predicted one.

@@ -121,6 +121,20 @@ fn runtime_validator(catalog: &Catalog, vendor: &str, event: &str) -> jsonschema
         .expect("compile")
 }
 
+/// The generated parse and validation, as a receiver that knows its vendor calls it:
+/// `hookcert_events::<vendor>::parse`.
+fn parse_validated(vendor: &str, body: &[u8]) -> usize {
+    match vendor {
+        "spotio" => hookcert_events::spotio::parse(body).map(|d| d.events.len()),
+        "clinchpad" => hookcert_events::clinchpad::parse(body).map(|d| d.events.len()),
+        "zoho-salesiq" => hookcert_events::zoho_salesiq::parse(body).map(|d| d.events.len()),
+        "tomba" => hookcert_events::tomba::parse(body).map(|d| d.events.len()),
+        "breakcold" => hookcert_events::breakcold::parse(body).map(|d| d.events.len()),
+        _ => Ok(0),
+    }
+    .expect("valid")
+}
+
 /// The generated parse without the validators, to show what validation costs.
 fn parse_unvalidated(vendor: &str, body: &[u8]) -> usize {
     match vendor {
@@ -183,11 +197,7 @@ fn bench_vendor<T: DeserializeOwned>(
     assert!(matches!(hookcert_events::parse(vendor, &body), Some(Ok(_))));
     let mut group = c.benchmark_group(format!("{vendor}/{event}"));
     group.bench_function(BenchmarkId::new("generated parse+validate", ""), |b| {
-        b.iter(|| {
-            hookcert_events::parse(vendor, black_box(&body))
-                .expect("vendor")
-                .expect("valid")
-        })
+        b.iter(|| parse_validated(vendor, black_box(&body)))
     });
     group.bench_function(
         BenchmarkId::new("generated parse, no validation", ""),

@@ -49,7 +49,7 @@ pub const EXAMPLE_FILES: &[(&str, &str)] = &[
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// `save_lead`: Triggered when a new lead is saved or an existing lead is updated
-    SaveLead(Box<SaveLead>),
+    SaveLead(SaveLead),
     /// An event type not in the catalog (or a body without one).
     Unknown(crate::UnknownEvent),
 }
@@ -68,7 +68,7 @@ impl Event {
     /// The event as JSON (for batches, one item of the array).
     pub fn to_value(&self) -> Result<serde_json::Value, serde_json::Error> {
         match self {
-            Event::SaveLead(e) => serde_json::to_value(e.as_ref()),
+            Event::SaveLead(e) => serde_json::to_value(e),
             Event::Unknown(u) => Ok(u.raw.clone()),
         }
     }
@@ -81,9 +81,7 @@ impl crate::validate::Validate for Event {
         out: &mut Vec<crate::validate::Violation>,
     ) {
         match self {
-            Event::SaveLead(e) => {
-                crate::validate::Validate::validate_at(e.as_ref(), at, out)
-            }
+            Event::SaveLead(e) => crate::validate::Validate::validate_at(e, at, out),
             Event::Unknown(u) => {
                 crate::dispatch::validate_unknown::<Envelope>(u, at, out)
             }
@@ -168,7 +166,7 @@ impl crate::single_pass::Dispatch for Dispatcher {
                 match index {
                     0usize => {
                         Event::SaveLead(
-                            Box::new(<SaveLead as serde::Deserialize>::deserialize(d)?),
+                            <SaveLead as serde::Deserialize>::deserialize(d)?,
                         )
                     }
                     _ => return Ok(None),
@@ -190,9 +188,7 @@ impl crate::single_pass::Dispatch for Dispatcher {
         Ok(
             match event_type {
                 Some("save_lead") => {
-                    Event::SaveLead(
-                        Box::new(<SaveLead as serde::Deserialize>::deserialize(d)?),
-                    )
+                    Event::SaveLead(<SaveLead as serde::Deserialize>::deserialize(d)?)
                 }
                 _ => {
                     Event::Unknown(crate::UnknownEvent {
@@ -209,9 +205,7 @@ fn decode_event(bytes: &[u8], at: &str) -> Result<Event, crate::ParseError> {
     let event_type = Some(std::borrow::Cow::Borrowed("save_lead"));
     Ok(
         match event_type.as_deref() {
-            Some("save_lead") => {
-                Event::SaveLead(Box::new(crate::dispatch::decode(bytes, at)?))
-            }
+            Some("save_lead") => Event::SaveLead(crate::dispatch::decode(bytes, at)?),
             _ => Event::Unknown(crate::dispatch::decode_unknown(bytes, event_type, at)?),
         },
     )
