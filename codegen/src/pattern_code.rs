@@ -412,6 +412,8 @@ fn max_tokens(max: Option<u32>) -> TokenStream {
 const MAX_BLOCK: usize = 64;
 
 fn emit_seq(seq: &[Piece]) -> TokenStream {
+    let seq = split_counts(seq);
+    let seq = seq.as_slice();
     let mut parts = Vec::new();
     let mut i = 0;
     while i < seq.len() {
@@ -428,6 +430,30 @@ fn emit_seq(seq: &[Piece]) -> TokenStream {
         return quote!(true);
     }
     quote!(#(#parts)&&*)
+}
+
+/// `[0-9]{6,18}` as `[0-9]{6}` and `[0-9]{0,12}`: the same greedy match, whose fixed part can
+/// join a block and whose run is shorter.
+fn split_counts(seq: &[Piece]) -> Vec<Piece> {
+    let mut out = Vec::new();
+    for p in seq {
+        match p {
+            Piece::Chars { set, min, max } if *min >= 2 && *max != Some(*min) && is_ascii(set) => {
+                out.push(Piece::Chars {
+                    set: set.clone(),
+                    min: *min,
+                    max: Some(*min),
+                });
+                out.push(Piece::Chars {
+                    set: set.clone(),
+                    min: 0,
+                    max: max.map(|m| m - min),
+                });
+            }
+            _ => out.push(p.clone()),
+        }
+    }
+    out
 }
 
 /// The longest prefix of `seq` whose pieces each match a fixed number of ASCII bytes, with

@@ -244,6 +244,10 @@ fn is_hostname(s: &str) -> bool {
 const IN_AUTHORITY: u8 = 1;
 const IN_PATH: u8 = 2;
 const IN_QUERY: u8 = 4;
+/// Letters, digits and `+-.`: the characters of a scheme.
+const IN_SCHEME: u8 = 8;
+/// `:@[]`: the authority's delimiters; an authority without any is a plain host name.
+const DELIMITS_AUTHORITY: u8 = 16;
 
 const URI_BYTES: [u8; 256] = {
     let mut table = [0u8; 256];
@@ -277,16 +281,26 @@ const URI_BYTES: [u8; 256] = {
         if plain || matches!(b, b':' | b'@' | b'/' | b'?') {
             table[c] |= IN_QUERY;
         }
+        if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.') {
+            table[c] |= IN_SCHEME;
+        }
+        if matches!(b, b':' | b'@' | b'[' | b']') {
+            table[c] |= DELIMITS_AUTHORITY;
+        }
         c += 1;
     }
     table
 };
 
-/// The index after the run of bytes allowed in `part` (or percent-encoded) from `at`;
-/// `None` on a broken percent-encoding.
-fn scan(b: &[u8], mut at: usize, part: u8) -> Option<usize> {
+/// The index after the run of bytes allowed in `part` (or percent-encoded) from `at`, and
+/// the table bits of every byte of the run or-ed together; `None` on a broken
+/// percent-encoding.
+fn scan(b: &[u8], mut at: usize, part: u8) -> Option<(usize, u8)> {
+    let mut seen = 0;
     while let Some(&c) = b.get(at) {
-        if URI_BYTES[c as usize] & part != 0 {
+        let bits = URI_BYTES[c as usize];
+        if bits & part != 0 {
+            seen |= bits;
             at += 1;
         } else if c == b'%' {
             if !b.get(at + 1..at + 3)?.iter().all(u8::is_ascii_hexdigit) {
@@ -297,7 +311,7 @@ fn scan(b: &[u8], mut at: usize, part: u8) -> Option<usize> {
             break;
         }
     }
-    Some(at)
+    Some((at, seen))
 }
 
 /// RFC 3986 `absolute-URI [ "#" fragment ]`, i.e. the `URI` production.
@@ -305,7 +319,7 @@ pub fn is_uri(s: &str) -> bool {
     let b = s.as_bytes();
     let Some(colon) = b
         .iter()
-        .position(|c| !(c.is_ascii_alphanumeric() || b"+-.".contains(c)))
+        .position(|&c| URI_BYTES[c as usize] & IN_SCHEME == 0)
     else {
         return false;
     };
@@ -314,21 +328,22 @@ pub fn is_uri(s: &str) -> bool {
     }
     let mut at = colon + 1;
     if b[at..].starts_with(b"//") {
-        let Some(end) = scan(b, at + 2, IN_AUTHORITY) else {
+        let Some((end, seen)) = scan(b, at + 2, IN_AUTHORITY) else {
             return false;
         };
-        if !is_authority(&b[at + 2..end]) {
+        // Without `:@[]` the authority is a host name of allowed bytes, nothing more to see.
+        if seen & DELIMITS_AUTHORITY != 0 && !is_authority(&b[at + 2..end]) {
             return false;
         }
         at = end;
     }
-    let Some(end) = scan(b, at, IN_PATH) else {
+    let Some((end, _)) = scan(b, at, IN_PATH) else {
         return false;
     };
     at = end;
     for delimiter in [b'?', b'#'] {
         if b.get(at) == Some(&delimiter) {
-            let Some(end) = scan(b, at + 1, IN_QUERY) else {
+            let Some((end, _)) = scan(b, at + 1, IN_QUERY) else {
                 return false;
             };
             at = end;

@@ -333,15 +333,26 @@ fn pattern_1(s: &str) -> bool {
         ))
     {
         c.bytes(|b| matches!(b, b'+'), 0u32, Some(1u32))
-            && c.bytes(|b| matches!(b, b'(' | b'0'..= b'9'), 1u32, Some(1u32))
+            && c
+                .fixed(|b: &[u8; 3]| {
+                    matches!(b[0], b'(' | b'0'..= b'9')
+                        & crate::validate::ascii_in(
+                            0x000000000000000003ff630100000000,
+                            b[1],
+                        )
+                        & crate::validate::ascii_in(
+                            0x000000000000000003ff630100000000,
+                            b[2],
+                        )
+                })
             && c
                 .bytes(
                     |b: u8| crate::validate::ascii_in(
                         0x000000000000000003ff630100000000,
                         b,
                     ),
-                    2u32,
-                    Some(30u32),
+                    0u32,
+                    Some(28u32),
                 )
     } else {
         true

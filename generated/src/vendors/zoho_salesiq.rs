@@ -4618,8 +4618,11 @@ static PATTERN_3: crate::validate::Pattern = crate::validate::Pattern::compiled(
 
 fn pattern_3(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.bytes(|b| matches!(b, b'1'..= b'9'), 1u32, Some(1u32))
-        && c.bytes(|b: u8| b.is_ascii_digit(), 6u32, Some(18u32)) && c.at_end()
+    c
+        .fixed(|b: &[u8; 7]| {
+            matches!(b[0], b'1'..= b'9')
+                & b[1..7].iter().fold(true, |ok, &x| ok & x.is_ascii_digit())
+        }) && c.bytes(|b: u8| b.is_ascii_digit(), 0u32, Some(12u32)) && c.at_end()
 }
 
 static PATTERN_4: crate::validate::Pattern = crate::validate::Pattern::compiled(
@@ -4644,7 +4647,12 @@ static PATTERN_5: crate::validate::Pattern = crate::validate::Pattern::compiled(
 
 fn pattern_5(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.bytes(|b| matches!(b, b'0'..= b'9' | b'a'..= b'z'), 16u32, Some(64u32))
+    c
+        .fixed(|b: &[u8; 16]| {
+            b[0..16]
+                .iter()
+                .fold(true, |ok, &x| ok & matches!(x, b'0'..= b'9' | b'a'..= b'z'))
+        }) && c.bytes(|b| matches!(b, b'0'..= b'9' | b'a'..= b'z'), 0u32, Some(48u32))
         && c.at_end()
 }
 
@@ -4672,7 +4680,10 @@ static PATTERN_7: crate::validate::Pattern = crate::validate::Pattern::compiled(
 fn pattern_7(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
     c.bytes(|b| matches!(b, b'+'), 0u32, Some(1u32))
-        && c.bytes(|b: u8| b.is_ascii_digit(), 5u32, Some(15u32)) && c.at_end()
+        && c
+            .fixed(|b: &[u8; 5]| {
+                b[0..5].iter().fold(true, |ok, &x| ok & x.is_ascii_digit())
+            }) && c.bytes(|b: u8| b.is_ascii_digit(), 0u32, Some(10u32)) && c.at_end()
 }
 
 static PATTERN_8: crate::validate::Pattern = crate::validate::Pattern::compiled(
@@ -4699,7 +4710,8 @@ static PATTERN_9: crate::validate::Pattern = crate::validate::Pattern::compiled(
 
 fn pattern_9(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.bytes(|b: u8| b.is_ascii_digit(), 13u32, Some(19u32)) && c.at_end()
+    c.fixed(|b: &[u8; 13]| b[0..13].iter().fold(true, |ok, &x| ok & x.is_ascii_digit()))
+        && c.bytes(|b: u8| b.is_ascii_digit(), 0u32, Some(6u32)) && c.at_end()
 }
 
 static PATTERN_10: crate::validate::Pattern = crate::validate::Pattern::compiled(
@@ -4710,8 +4722,11 @@ static PATTERN_10: crate::validate::Pattern = crate::validate::Pattern::compiled
 fn pattern_10(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
     c.bytes(|b| matches!(b, b'$'), 0u32, Some(1u32))
-        && c.bytes(|b| matches!(b, b'1'..= b'9'), 1u32, Some(1u32))
-        && c.bytes(|b: u8| b.is_ascii_digit(), 6u32, Some(18u32)) && c.at_end()
+        && c
+            .fixed(|b: &[u8; 7]| {
+                matches!(b[0], b'1'..= b'9')
+                    & b[1..7].iter().fold(true, |ok, &x| ok & x.is_ascii_digit())
+            }) && c.bytes(|b: u8| b.is_ascii_digit(), 0u32, Some(12u32)) && c.at_end()
 }
 
 static PATTERN_11: crate::validate::Pattern = crate::validate::Pattern::compiled(
@@ -4880,7 +4895,10 @@ fn pattern_17(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
     (if c.peek_byte(|b| matches!(b, b'+' | b'0'..= b'9')) {
         c.bytes(|b| matches!(b, b'+'), 0u32, Some(1u32))
-            && c.bytes(|b: u8| b.is_ascii_digit(), 5u32, Some(15u32))
+            && c
+                .fixed(|b: &[u8; 5]| {
+                    b[0..5].iter().fold(true, |ok, &x| ok & x.is_ascii_digit())
+                }) && c.bytes(|b: u8| b.is_ascii_digit(), 0u32, Some(10u32))
     } else {
         true
     }) && c.at_end()
@@ -4913,11 +4931,21 @@ fn pattern_19(s: &str) -> bool {
             b,
         ))
     {
-        c.bytes(
-            |b: u8| crate::validate::ascii_in(0x07fffffe07fffffe03ff200100000000, b),
-            3u32,
-            Some(10u32),
-        )
+        c
+            .fixed(|b: &[u8; 3]| {
+                crate::validate::ascii_in(0x07fffffe07fffffe03ff200100000000, b[0])
+                    & crate::validate::ascii_in(0x07fffffe07fffffe03ff200100000000, b[1])
+                    & crate::validate::ascii_in(0x07fffffe07fffffe03ff200100000000, b[2])
+            })
+            && c
+                .bytes(
+                    |b: u8| crate::validate::ascii_in(
+                        0x07fffffe07fffffe03ff200100000000,
+                        b,
+                    ),
+                    0u32,
+                    Some(7u32),
+                )
     } else {
         true
     }) && c.at_end()
