@@ -9,6 +9,7 @@ use crate::rust_types::{Field, Presence, StructDef, Ty, TypeSpace, find};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::{Number, Value};
+use std::collections::HashMap;
 
 /// How a string's `format` is checked beside its `pattern`.
 enum FormatCheck {
@@ -27,9 +28,47 @@ enum FormatCheck {
 #[derive(Default)]
 pub struct Patterns {
     pub sources: Vec<String>,
+    /// Whether a pattern implies a format (part or whole), decided once for each pair: the
+    /// proof builds two DFAs, and a pattern recurs across a vendor's fields.
+    implications: HashMap<(String, Format), bool>,
 }
 
 impl Patterns {
+    /// The format check beside `pattern`: `full` alone, or, where `pattern` implies the format
+    /// (in whole, or but for the calendar), what is left of it where the pattern matches.
+    fn format_check(
+        &mut self,
+        pattern: &str,
+        format: Format,
+        full: TokenStream,
+        v: &TokenStream,
+        at: &TokenStream,
+    ) -> FormatCheck {
+        let implied = *self
+            .implications
+            .entry((pattern.to_owned(), format))
+            .or_insert_with(|| match format {
+                Format::Uuid => crate::pattern_implies::implies_uuid(pattern),
+                Format::DateTime => crate::pattern_implies::implies_date_time_but_calendar(pattern),
+                Format::Email | Format::Uri => false,
+            });
+        match format {
+            // A pattern that spells out the UUID form (Breakcold's ids) leaves nothing to check
+            // where it matches.
+            Format::Uuid if implied => FormatCheck::Implied {
+                full,
+                on_match: TokenStream::new(),
+            },
+            // A pattern that holds every date-time field in range (SPOTIO's) leaves the
+            // calendar: does the day exist in its month?
+            Format::DateTime if implied => FormatCheck::Implied {
+                full,
+                on_match: quote!(crate::validate::day_of_month(#v, #at, out);),
+            },
+            _ => FormatCheck::Always(full),
+        }
+    }
+
     /// The check of the string `v` at `at` against `source`, and of its format if it has one.
     fn check_for(
         &mut self,
@@ -292,42 +331,24 @@ impl<'a> ValidatorEmitter<'a> {
             };
             out.push(quote!(crate::validate::str_enum(#v, #member, &[#(#strings),*], #at, out);));
         }
-        let format_check = schema.format.map(|format| {
+        let full_format = |format: Format| {
             let f = match format {
                 Format::DateTime => quote!(DateTime),
                 Format::Email => quote!(Email),
                 Format::Uri => quote!(Uri),
                 Format::Uuid => quote!(Uuid),
             };
-            let full =
-                quote!(crate::validate::str_format(#v, crate::formats::Format::#f, #at, out););
-            match (format, schema.pattern.as_deref()) {
-                // A pattern that spells out the UUID form (Breakcold's ids) leaves nothing to
-                // check where it matches.
-                (Format::Uuid, Some(p)) if crate::pattern_implies::implies_uuid(p) => {
-                    FormatCheck::Implied {
-                        full,
-                        on_match: TokenStream::new(),
-                    }
-                }
-                // A pattern that holds every date-time field in range (SPOTIO's) leaves the
-                // calendar: does the day exist in its month?
-                (Format::DateTime, Some(p))
-                    if crate::pattern_implies::implies_date_time_but_calendar(p) =>
-                {
-                    FormatCheck::Implied {
-                        full,
-                        on_match: quote!(crate::validate::day_of_month(#v, #at, out);),
-                    }
-                }
-                _ => FormatCheck::Always(full),
+            quote!(crate::validate::str_format(#v, crate::formats::Format::#f, #at, out);)
+        };
+        match (&schema.pattern, schema.format) {
+            (Some(pattern), format) => {
+                let format = format.map(|f| {
+                    self.patterns
+                        .format_check(pattern, f, full_format(f), v, at)
+                });
+                out.push(self.patterns.check_for(pattern, v, at, format));
             }
-        });
-        match (&schema.pattern, format_check) {
-            (Some(pattern), format) => out.push(self.patterns.check_for(pattern, v, at, format)),
-            (None, Some(FormatCheck::Always(full) | FormatCheck::Implied { full, .. })) => {
-                out.push(full)
-            }
+            (None, Some(format)) => out.push(full_format(format)),
             (None, None) => {}
         }
         if schema.min_length.is_some() || schema.max_length.is_some() {

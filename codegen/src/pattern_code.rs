@@ -319,18 +319,10 @@ fn is_ascii(set: &Set) -> bool {
 /// A byte test for an ASCII set: the standard predicate where there is one, else a pattern
 /// (`b'0'..=b'9' | b'_'`), which compiles to a few comparisons.
 fn byte_test(set: &Set) -> TokenStream {
-    if let Some(predicate) = ascii_predicate(set) {
-        return quote!(|b: u8| b.#predicate());
-    }
-    match set.as_slice() {
-        _ if set.len() > 2 => {
-            let mask = ascii_mask(set);
-            quote!(|b: u8| crate::validate::ascii_in(#mask, b))
-        }
-        _ => {
-            let pattern = byte_pattern(set);
-            quote!(|b| matches!(b, #pattern))
-        }
+    match byte_is(quote!(b), set) {
+        // No parentheses around a closure's body.
+        ByteTest::Equals(byte, lit) => quote!(|b: u8| #byte == #lit),
+        ByteTest::Matches(test) => quote!(|b: u8| #test),
     }
 }
 

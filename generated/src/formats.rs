@@ -54,10 +54,8 @@ pub fn is_date_time(s: &str) -> bool {
     if !shape {
         return false;
     }
-    let two = |i: usize| u32::from(head[i] - b'0') * 10 + u32::from(head[i + 1] - b'0');
-    let (year, month, day) = (two(0) * 100 + two(2), two(5), two(8));
-    let (hour, minute, second) = (two(11), two(14), two(17));
-    if hour > 23 || minute > 59 || second > 60 || !(1..=days_in_month(year, month)).contains(&day) {
+    let (hour, minute, second) = (two(head, 11), two(head, 14), two(head, 17));
+    if hour > 23 || minute > 59 || second > 60 || !day_fits(head) {
         return false;
     }
     let Some(utc_offset) = fraction_and_offset(&b[19..]) else {
@@ -77,11 +75,17 @@ pub fn day_exists(s: &str) -> bool {
     let Some(head) = s.as_bytes().first_chunk::<10>() else {
         return false;
     };
-    if !DIGITS_AT[..6].iter().all(|&i| head[i].is_ascii_digit()) {
-        return false;
-    }
-    let two = |i: usize| u32::from(head[i] - b'0') * 10 + u32::from(head[i + 1] - b'0');
-    let (year, month, day) = (two(0) * 100 + two(2), two(5), two(8));
+    DIGITS_AT[..6].iter().all(|&i| head[i].is_ascii_digit()) && day_fits(head)
+}
+
+/// The number written by the two ASCII digits at `b[i]` and `b[i + 1]`.
+fn two(b: &[u8], i: usize) -> u32 {
+    u32::from(b[i].wrapping_sub(b'0')) * 10 + u32::from(b[i + 1].wrapping_sub(b'0'))
+}
+
+/// Whether the day of `YYYY-MM-DD`, its digits already checked, exists in its month and year.
+fn day_fits(b: &[u8]) -> bool {
+    let (year, month, day) = (two(b, 0) * 100 + two(b, 2), two(b, 5), two(b, 8));
     (1..=days_in_month(year, month)).contains(&day)
 }
 

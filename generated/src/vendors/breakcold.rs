@@ -3289,15 +3289,15 @@ static PATTERN_1: crate::validate::Pattern = crate::validate::Pattern::compiled(
 
 fn pattern_1(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.bytes(|b| matches!(b, b'_' | b'a'..= b'z'), 1u32, None)
+    c.bytes(|b: u8| matches!(b, b'_' | b'a'..= b'z'), 1u32, None)
         && c
             .repeat(
                 1u32,
                 None,
-                |c| c.peek_byte(|b| matches!(b, b'.')),
+                |c| c.peek_byte(|b: u8| b == b'.'),
                 |c| {
                     c.eat(b'.')
-                        && c.bytes(|b| matches!(b, b'_' | b'a'..= b'z'), 1u32, None)
+                        && c.bytes(|b: u8| matches!(b, b'_' | b'a'..= b'z'), 1u32, None)
                 },
             ) && c.at_end()
 }

@@ -4518,8 +4518,8 @@ static PATTERN_2: crate::validate::Pattern = crate::validate::Pattern::compiled(
 
 fn pattern_2(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.bytes(|b| matches!(b, b'_' | b'a'..= b'z'), 1u32, None) && c.eat(b':')
-        && c.bytes(|b| matches!(b, b'_' | b'a'..= b'z'), 1u32, None) && c.at_end()
+    c.bytes(|b: u8| matches!(b, b'_' | b'a'..= b'z'), 1u32, None) && c.eat(b':')
+        && c.bytes(|b: u8| matches!(b, b'_' | b'a'..= b'z'), 1u32, None) && c.at_end()
 }
 
 static PATTERN_3: crate::validate::Pattern = crate::validate::Pattern::compiled(
@@ -4529,13 +4529,13 @@ static PATTERN_3: crate::validate::Pattern = crate::validate::Pattern::compiled(
 
 fn pattern_3(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.bytes(|b| matches!(b, b'-'), 0u32, Some(1u32))
+    c.bytes(|b: u8| b == b'-', 0u32, Some(1u32))
         && c.bytes(|b: u8| b.is_ascii_digit(), 1u32, None)
         && c
             .repeat(
                 0u32,
                 Some(1u32),
-                |c| c.peek_byte(|b| matches!(b, b'.')),
+                |c| c.peek_byte(|b: u8| b == b'.'),
                 |c| c.eat(b'.') && c.bytes(|b: u8| b.is_ascii_digit(), 1u32, None),
             ) && c.at_end()
 }

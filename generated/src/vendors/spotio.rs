@@ -2321,7 +2321,7 @@ fn pattern_0(s: &str) -> bool {
             .repeat(
                 0u32,
                 Some(1u32),
-                |c| c.peek_byte(|b| matches!(b, b'.')),
+                |c| c.peek_byte(|b: u8| b == b'.'),
                 |c| c.eat(b'.') && c.bytes(|b: u8| b.is_ascii_digit(), 1u32, Some(7u32)),
             )
         && c
@@ -2341,15 +2341,15 @@ static PATTERN_1: crate::validate::Pattern = crate::validate::Pattern::compiled(
 
 fn pattern_1(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.bytes(|b| matches!(b, b'_' | b'a'..= b'z'), 1u32, None)
+    c.bytes(|b: u8| matches!(b, b'_' | b'a'..= b'z'), 1u32, None)
         && c
             .repeat(
                 1u32,
                 None,
-                |c| c.peek_byte(|b| matches!(b, b'.')),
+                |c| c.peek_byte(|b: u8| b == b'.'),
                 |c| {
                     c.eat(b'.')
-                        && c.bytes(|b| matches!(b, b'_' | b'a'..= b'z'), 1u32, None)
+                        && c.bytes(|b: u8| matches!(b, b'_' | b'a'..= b'z'), 1u32, None)
                 },
             ) && c.at_end()
 }
@@ -2386,7 +2386,7 @@ static PATTERN_4: crate::validate::Pattern = crate::validate::Pattern::compiled(
 
 fn pattern_4(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.bytes(|b| matches!(b, b'+'), 0u32, Some(1u32))
+    c.bytes(|b: u8| b == b'+', 0u32, Some(1u32))
         && c.bytes(|b: u8| b.is_ascii_digit(), 1u32, Some(1u32))
         && c
             .bytes(
@@ -2398,7 +2398,7 @@ fn pattern_4(s: &str) -> bool {
             .repeat(
                 0u32,
                 Some(1u32),
-                |c| c.peek_byte(|b| matches!(b, b'#')),
+                |c| c.peek_byte(|b: u8| b == b'#'),
                 |c| c.eat(b'#') && c.bytes(|b: u8| b.is_ascii_digit(), 1u32, None),
             ) && c.at_end()
 }

@@ -332,7 +332,7 @@ fn pattern_1(s: &str) -> bool {
             b,
         ))
     {
-        c.bytes(|b| matches!(b, b'+'), 0u32, Some(1u32))
+        c.bytes(|b: u8| b == b'+', 0u32, Some(1u32))
             && c
                 .fixed(|b: &[u8; 3]| {
                     matches!(b[0], b'(' | b'0'..= b'9')

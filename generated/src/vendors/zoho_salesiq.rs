@@ -4587,15 +4587,15 @@ static PATTERN_1: crate::validate::Pattern = crate::validate::Pattern::compiled(
 
 fn pattern_1(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.bytes(|b| matches!(b, b'_' | b'a'..= b'z'), 1u32, None)
+    c.bytes(|b: u8| matches!(b, b'_' | b'a'..= b'z'), 1u32, None)
         && c
             .repeat(
                 1u32,
                 None,
-                |c| c.peek_byte(|b| matches!(b, b'.')),
+                |c| c.peek_byte(|b: u8| b == b'.'),
                 |c| {
                     c.eat(b'.')
-                        && c.bytes(|b| matches!(b, b'_' | b'a'..= b'z'), 1u32, None)
+                        && c.bytes(|b: u8| matches!(b, b'_' | b'a'..= b'z'), 1u32, None)
                 },
             ) && c.at_end()
 }
@@ -4652,7 +4652,8 @@ fn pattern_5(s: &str) -> bool {
             b[0..16]
                 .iter()
                 .fold(true, |ok, &x| ok & matches!(x, b'0'..= b'9' | b'a'..= b'z'))
-        }) && c.bytes(|b| matches!(b, b'0'..= b'9' | b'a'..= b'z'), 0u32, Some(48u32))
+        })
+        && c.bytes(|b: u8| matches!(b, b'0'..= b'9' | b'a'..= b'z'), 0u32, Some(48u32))
         && c.at_end()
 }
 
@@ -4679,7 +4680,7 @@ static PATTERN_7: crate::validate::Pattern = crate::validate::Pattern::compiled(
 
 fn pattern_7(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.bytes(|b| matches!(b, b'+'), 0u32, Some(1u32))
+    c.bytes(|b: u8| b == b'+', 0u32, Some(1u32))
         && c
             .fixed(|b: &[u8; 5]| {
                 b[0..5].iter().fold(true, |ok, &x| ok & x.is_ascii_digit())
@@ -4698,7 +4699,7 @@ fn pattern_8(s: &str) -> bool {
             .repeat(
                 0u32,
                 None,
-                |c| c.peek_byte(|b| matches!(b, b',')),
+                |c| c.peek_byte(|b: u8| b == b','),
                 |c| c.eat(b',') && c.bytes(|b: u8| b.is_ascii_digit(), 1u32, None),
             ) && c.at_end()
 }
@@ -4721,7 +4722,7 @@ static PATTERN_10: crate::validate::Pattern = crate::validate::Pattern::compiled
 
 fn pattern_10(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.bytes(|b| matches!(b, b'$'), 0u32, Some(1u32))
+    c.bytes(|b: u8| b == b'$', 0u32, Some(1u32))
         && c
             .fixed(|b: &[u8; 7]| {
                 matches!(b[0], b'1'..= b'9')
@@ -4759,7 +4760,7 @@ fn pattern_11(s: &str) -> bool {
                 .repeat(
                     0u32,
                     None,
-                    |c| c.peek_byte(|b| matches!(b, b',')),
+                    |c| c.peek_byte(|b: u8| b == b','),
                     |c| {
                         c.eat(b',')
                             && c
@@ -4813,7 +4814,7 @@ fn pattern_13(s: &str) -> bool {
                 .repeat(
                     0u32,
                     Some(1u32),
-                    |c| c.peek_byte(|b| matches!(b, b'-' | b'_')),
+                    |c| c.peek_byte(|b: u8| matches!(b, b'-' | b'_')),
                     |c| {
                         c
                             .fixed(|b: &[u8; 3]| {
@@ -4849,7 +4850,7 @@ static PATTERN_15: crate::validate::Pattern = crate::validate::Pattern::compiled
 
 fn pattern_15(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    (if c.peek_byte(|b| matches!(b, b'n')) {
+    (if c.peek_byte(|b: u8| b == b'n') {
         c.fixed(|b: &[u8; 4]| {
             (b[0] == b'n') & (b[1] == b'o') & (b[2] == b'n') & (b[3] == b'e')
         })
@@ -4867,11 +4868,11 @@ static PATTERN_16: crate::validate::Pattern = crate::validate::Pattern::compiled
 
 fn pattern_16(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    (if c.peek_byte(|b| matches!(b, b'h')) {
+    (if c.peek_byte(|b: u8| b == b'h') {
         c
             .fixed(|b: &[u8; 4]| {
                 (b[0] == b'h') & (b[1] == b't') & (b[2] == b't') & (b[3] == b'p')
-            }) && c.bytes(|b| matches!(b, b's'), 0u32, Some(1u32))
+            }) && c.bytes(|b: u8| b == b's', 0u32, Some(1u32))
             && c.fixed(|b: &[u8; 3]| (b[0] == b':') & (b[1] == b'/') & (b[2] == b'/'))
             && c
                 .run_with_non_ascii(
@@ -4893,8 +4894,8 @@ static PATTERN_17: crate::validate::Pattern = crate::validate::Pattern::compiled
 
 fn pattern_17(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    (if c.peek_byte(|b| matches!(b, b'+' | b'0'..= b'9')) {
-        c.bytes(|b| matches!(b, b'+'), 0u32, Some(1u32))
+    (if c.peek_byte(|b: u8| matches!(b, b'+' | b'0'..= b'9')) {
+        c.bytes(|b: u8| b == b'+', 0u32, Some(1u32))
             && c
                 .fixed(|b: &[u8; 5]| {
                     b[0..5].iter().fold(true, |ok, &x| ok & x.is_ascii_digit())
@@ -4958,7 +4959,7 @@ static PATTERN_20: crate::validate::Pattern = crate::validate::Pattern::compiled
 
 fn pattern_20(s: &str) -> bool {
     let mut c = crate::validate::Cursor::new(s);
-    c.bytes(|b| matches!(b, b'_' | b'a'..= b'z'), 1u32, None) && c.at_end()
+    c.bytes(|b: u8| matches!(b, b'_' | b'a'..= b'z'), 1u32, None) && c.at_end()
 }
 
 /// Every pattern of the vendor's schemas, for tests that hold the generated matchers
