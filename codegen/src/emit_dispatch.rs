@@ -2,9 +2,9 @@
 //! `parse`, the list of event types, and the embedded profile and schemas.
 
 use crate::emit_types::{ident, rust_ty};
-use crate::model::{Catalog, Vendor};
+use hookcert_catalog::Vendor;
 use crate::naming::type_name;
-use crate::profile::EnvelopeKind;
+use hookcert_catalog::{AuthScheme, EnvelopeKind};
 use crate::rust_types::{Ty, TypeSpace};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -26,15 +26,10 @@ pub struct DispatchPlan {
 }
 
 fn pointer_keys(pointer: &str) -> Vec<String> {
-    pointer
-        .split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect()
+    hookcert_catalog::tokens(pointer).collect()
 }
 
 pub fn emit(
-    catalog: &Catalog,
     vendor: &Vendor,
     space: &TypeSpace,
     plan: &DispatchPlan,
@@ -180,21 +175,7 @@ pub fn emit(
         },
     };
     let id = &profile.id;
-    let profile_path = format!("../../../schemas/{}/vendor.json", vendor.dir.display());
-    let schema_entries = catalog
-        .files
-        .iter()
-        .filter(|f| f.path.starts_with(&vendor.dir))
-        .map(|f| {
-            let rel = f.path.display().to_string();
-            let include = format!("../../../schemas/{rel}");
-            quote!((#rel, include_str!(#include)),)
-        });
-    let example_entries = vendor.examples.iter().map(|e| {
-        let rel = e.path.display().to_string();
-        let include = format!("../../../schemas/{rel}");
-        quote!((#rel, include_str!(#include)),)
-    });
+    let authentication = authentication(&profile.authentication);
     quote! {
         /// The vendor id used on the command line and in the catalog.
         pub const VENDOR_ID: &str = #id;
@@ -202,14 +183,9 @@ pub fn emit(
         /// Every documented event type, in the document's order.
         pub const EVENT_TYPES: &[&str] = &[#(#names),*];
 
-        /// The vendor profile (`schemas/<vendor>/vendor.json`), as written.
-        pub const PROFILE_JSON: &str = include_str!(#profile_path);
-
-        /// Every schema file of the vendor: path below `schemas/`, and the JSON text.
-        pub const SCHEMA_FILES: &[(&str, &str)] = &[#(#schema_entries)*];
-
-        /// Every golden example of the vendor: path below `schemas/`, and the bytes as stored.
-        pub const EXAMPLE_FILES: &[(&str, &str)] = &[#(#example_entries)*];
+        /// How the vendor authenticates its deliveries: build a [`crate::auth::Signer`] or a
+        /// [`crate::auth::Verifier`] from it and the credentials.
+        pub const AUTHENTICATION: crate::auth::Authentication = #authentication;
 
         /// One event of a delivery. An event type the catalog does not know is not an error:
         /// it arrives as `Unknown`, with its raw JSON.
@@ -338,6 +314,25 @@ pub fn emit(
             })
         }
     }
+}
+
+/// The profile's authentication as a `crate::auth::Authentication` expression.
+fn authentication(auth: &hookcert_catalog::Authentication) -> TokenStream {
+    let header = auth.header.as_deref().unwrap_or_default();
+    let field = auth
+        .body_field
+        .as_deref()
+        .and_then(|p| hookcert_catalog::tokens(p).next())
+        .unwrap_or_default();
+    let scheme = match auth.scheme {
+        AuthScheme::HmacSha256Hex => quote!(crate::auth::Scheme::HmacSha256Hex { header: #header }),
+        AuthScheme::RsaSha256Pkcs1v15Base64 => quote!(crate::auth::Scheme::RsaSha256 { header: #header }),
+        AuthScheme::BodySecret => quote!(crate::auth::Scheme::BodySecret { field: #field }),
+        AuthScheme::HandshakeKey => quote!(crate::auth::Scheme::HandshakeKey { field: #field }),
+        AuthScheme::CustomHeaders => quote!(crate::auth::Scheme::CustomHeaders),
+    };
+    let required = auth.required;
+    quote!(crate::auth::Authentication { scheme: #scheme, required: #required })
 }
 
 /// The `Event` variant names of a vendor.

@@ -1,6 +1,6 @@
 //! Emits the planned types as Rust: serde structs and untagged unions with doc comments.
 
-use crate::model::JsonType;
+use hookcert_catalog::JsonType;
 use crate::rust_types::{Field, Presence, StructDef, Ty, TypeSpace, UnionDef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;

@@ -4,7 +4,7 @@
 //! no schema is interpreted at run time.
 
 use crate::emit_types::ident;
-use crate::model::{Catalog, Format, JsonType, Schema};
+use hookcert_catalog::{Catalog, Format, JsonType, Schema};
 use crate::rust_types::{Field, Presence, StructDef, Ty, TypeSpace, find};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;

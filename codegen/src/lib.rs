@@ -1,25 +1,16 @@
-//! hookcert-codegen: the schema catalog read into one model, and (from issue 3 on) the Rust
-//! emitted from it.
+//! hookcert-codegen: compiles the catalog model (hookcert-catalog) into the hookcert-events
+//! crate: typed events, compiled validators and dispatch.
 //!
-//! Data flows one way: `schemas/` → [`catalog::load`] → [`model::Catalog`] → emitters.
+//! Planning comes first (`rust_types`, the validator and dispatch plans); emitting Rust from
+//! the plans is the last, plain step.
 
-pub mod catalog;
-pub mod model;
-pub mod problem;
-pub mod profile;
-pub mod schema_reader;
+mod emit_dispatch;
+mod emit_types;
+mod emit_validators;
+mod generate;
+mod naming;
+mod pattern_code;
+mod pattern_implies;
+mod rust_types;
 
-pub use catalog::load;
-pub use model::Catalog;
-pub use problem::{Problem, Problems};
-
-pub mod emit_dispatch;
-pub mod emit_types;
-pub mod emit_validators;
-pub mod generate;
-pub mod instance_strategy;
-pub mod naming;
-pub mod pattern_code;
-pub mod pattern_implies;
-pub mod reference_validator;
-pub mod rust_types;
+pub use generate::{GeneratedFile, generate};

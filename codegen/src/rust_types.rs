@@ -2,9 +2,9 @@
 //! enum per union of scalar types, and a Rust type for every field. Emitting code from this
 //! plan is the last, dumbest step (see `emit_types`).
 
-use crate::model::{Catalog, FileId, JsonType, Schema, Vendor};
+use hookcert_catalog::{Catalog, FileId, JsonType, Schema, Vendor};
 use crate::naming::{field_name, type_name};
-use crate::problem::Problem;
+use hookcert_catalog::Problem;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 

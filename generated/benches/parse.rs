@@ -7,7 +7,7 @@
 //! `cargo bench -p hookcert-events --bench parse`
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use hookcert_codegen::model::Catalog;
+use hookcert_catalog::Catalog;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::hint::black_box;
@@ -95,7 +95,7 @@ struct MacroBreakcold;
 
 fn catalog() -> Catalog {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
-    hookcert_codegen::load(&root).unwrap_or_else(|p| panic!("{p}"))
+    hookcert_catalog::load(&root).unwrap_or_else(|p| panic!("{p}"))
 }
 
 fn example(vendor: &str, event: &str) -> Vec<u8> {
@@ -152,7 +152,7 @@ fn parse_unvalidated(vendor: &str, body: &[u8]) -> usize {
 
 /// The compiled validators alone, on a delivery parsed once beforehand: what validation adds.
 fn violations_of_parsed(vendor: &str, body: &[u8]) -> Box<dyn Fn() -> usize> {
-    fn boxed<E: hookcert_events::validate::Validate + 'static>(
+    fn boxed<E: hookcert_events::Validate + 'static>(
         delivery: hookcert_events::Delivery<E>,
     ) -> Box<dyn Fn() -> usize> {
         Box::new(move || delivery.violations().len())

@@ -9,15 +9,18 @@
 //! ```
 
 pub mod auth;
-pub mod dispatch;
-pub mod formats;
-pub mod serde_helpers;
-pub mod single_pass;
-pub mod validate;
+mod dispatch;
+mod fields;
+mod formats;
+mod serde_helpers;
+mod single_pass;
+mod validate;
 // Formatted by prettyplease when generated; rustfmt would make every generation look like drift.
 #[rustfmt::skip]
-pub mod vendors;
+mod vendors;
 
 pub use dispatch::{Delivery, ParseError, UnknownEvent};
-pub use validate::{Validate, Violation};
+pub use fields::{top_level_string, with_top_level};
+pub use formats::Format;
+pub use validate::{At, Pattern, Validate, Violation};
 pub use vendors::*;

@@ -8,7 +8,7 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 const SEED: [u8; 32] = *b"hookcert compiled patterns seed!";
 const CASES_PER_PATTERN: usize = 40;
 
-fn all_patterns() -> Vec<&'static hookcert_events::validate::Pattern> {
+fn all_patterns() -> Vec<&'static hookcert_events::Pattern> {
     [
         hookcert_events::spotio::PATTERNS,
         hookcert_events::breakcold::PATTERNS,

@@ -3,7 +3,7 @@
 //! character at a time (the boundaries a fast path can get wrong), and arbitrary strings.
 //! Seeded, so a failure replays.
 
-use hookcert_events::formats::Format;
+use hookcert_events::Format;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::json;

@@ -2,7 +2,7 @@
 //! that `cargo test` holds the fixes without cargo-fuzz. Each says which target found it and
 //! what was wrong.
 
-use hookcert_events::auth::{AuthError, Secret, Verifier};
+use hookcert_events::auth::{AuthError, Credentials, Malformation, Place, Verifier};
 use hookcert_events::{ParseError, breakcold, clinchpad, spotio, zoho_salesiq};
 
 /// A body with one byte that is not UTF-8 in a field the vendor's types do not read.
@@ -61,8 +61,10 @@ fn spotio_refuses_a_body_that_is_not_utf8_whatever_came_before() {
     assert!(spotio::parse(&clean).is_ok(), "the clean body is valid");
     // Predicting lead.added (the last body's type), then each other type.
     assert_not_json(spotio::parse(&body));
-    for (_, example) in spotio::EXAMPLE_FILES {
-        let _ = spotio::parse(example.as_bytes());
+    let catalog = hookcert_catalog::embedded().expect("the catalog");
+    let vendor = catalog.vendor("spotio").expect("spotio");
+    for example in &vendor.examples {
+        let _ = spotio::parse(catalog.example_bytes(example));
         assert_not_json(spotio::parse(&body));
     }
 }
@@ -103,15 +105,19 @@ fn breakcold_refuses_a_repeated_type_key() {
 /// secret given twice is refused, rather than the first one being believed.
 #[test]
 fn a_repeated_body_secret_is_refused() {
-    let v = Verifier::BodySecret {
-        field: "/secret".into(),
-        secret: Secret::new("wh_right"),
-    };
+    let v = Verifier::new(
+        &hookcert_events::breakcold::AUTHENTICATION,
+        &Credentials::Secret("wh_right".into()),
+    )
+    .expect("a secret fits Breakcold");
     let none: [(&str, &str); 0] = [];
-    assert!(matches!(
+    assert_eq!(
         v.verify(&none[..], br#"{"secret":"wh_right","secret":"wh_wrong"}"#),
-        Err(AuthError::Malformed { .. })
-    ));
+        Err(AuthError::Malformed {
+            place: Place::BodyField("secret".into()),
+            reason: Malformation::Repeated
+        })
+    );
     assert_eq!(v.verify(&none[..], br#"{"secret":"wh_right"}"#), Ok(()));
 }
 

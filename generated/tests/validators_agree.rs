@@ -5,9 +5,7 @@
 //! mutated copies of them, `parse` must accept exactly what the reference validator accepts.
 //! Seeded: a failure names the seed and the instance, and reruns identically.
 
-use hookcert_codegen::instance_strategy::{Options, instances};
-use hookcert_codegen::model::{Catalog, Vendor};
-use hookcert_codegen::reference_validator::ReferenceValidator;
+use hookcert_catalog::{Catalog, ReferenceValidator, StrategyOptions as Options, Vendor, instances};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use rand_like::Mutator;
@@ -19,7 +17,7 @@ const SEED: [u8; 32] = *b"hookcert validators agree seed 1";
 
 fn catalog() -> Catalog {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
-    hookcert_codegen::load(&root).unwrap_or_else(|p| panic!("catalog: {p}"))
+    hookcert_catalog::load(&root).unwrap_or_else(|p| panic!("catalog: {p}"))
 }
 
 fn runner() -> TestRunner {

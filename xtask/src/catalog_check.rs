@@ -2,21 +2,21 @@
 //! from it, and that the generated code is what the catalog generates now. Prints one line per problem, `file#pointer: message`, and exits 1 if there is any.
 
 use anyhow::Result;
-use hookcert_codegen::catalog::read_json;
-use hookcert_codegen::reference_validator::ReferenceValidator;
-use hookcert_codegen::{Catalog, Problem};
+use hookcert_catalog::{Catalog, Problem, ReferenceValidator, Tree};
 use serde_json::Value;
 use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(schemas: &Path, generated: &Path) -> Result<ExitCode> {
-    let mut problems = check_profiles(schemas);
-    let catalog = match hookcert_codegen::load(schemas) {
-        Ok(catalog) => Some(catalog),
-        Err(found) => {
-            problems.extend(found.0);
-            None
+    let (mut problems, catalog) = match hookcert_catalog::read_folder(schemas) {
+        Ok(tree) => {
+            let problems = check_profiles(&tree);
+            match hookcert_catalog::load_files(schemas, tree) {
+                Ok(catalog) => (problems, Some(catalog)),
+                Err(found) => (problems.into_iter().chain(found.0).collect(), None),
+            }
         }
+        Err(found) => (found.0, None),
     };
     if let Some(catalog) = &catalog {
         problems.extend(check_meta_schema(catalog));
@@ -46,10 +46,26 @@ pub fn run(schemas: &Path, generated: &Path) -> Result<ExitCode> {
     }
 }
 
+/// A JSON file of the tree, or the problem that it is missing or not JSON.
+fn tree_json(tree: &Tree, rel: &Path, problems: &mut Vec<Problem>) -> Option<Value> {
+    let shown = Path::new("schemas").join(rel);
+    let Some(bytes) = tree.get(rel) else {
+        problems.push(Problem::new(shown, "", "missing"));
+        return None;
+    };
+    match serde_json::from_slice(bytes) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            problems.push(Problem::new(shown, "", format!("not valid JSON: {e}")));
+            None
+        }
+    }
+}
+
 /// Every vendor.json against `schemas/vendor.schema.json`, before the loader reads them.
-fn check_profiles(schemas: &Path) -> Vec<Problem> {
+fn check_profiles(tree: &Tree) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let Some(profile_schema) = read_json(schemas, Path::new("vendor.schema.json"), &mut problems)
+    let Some(profile_schema) = tree_json(tree, Path::new("vendor.schema.json"), &mut problems)
     else {
         return problems;
     };
@@ -64,29 +80,16 @@ fn check_profiles(schemas: &Path) -> Vec<Problem> {
             return problems;
         }
     };
-    let Ok(entries) = std::fs::read_dir(schemas) else {
-        return problems;
-    };
-    let mut dirs: Vec<_> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    for dir in dirs {
-        let Some(name) = dir.file_name() else {
-            continue;
-        };
-        let rel = Path::new(name).join("vendor.json");
-        if !schemas.join(&rel).is_file() {
-            continue;
-        }
-        let Some(profile) = read_json(schemas, &rel, &mut problems) else {
+    let profiles = tree
+        .keys()
+        .filter(|p| p.components().count() == 2 && p.ends_with("vendor.json"));
+    for rel in profiles {
+        let Some(profile) = tree_json(tree, rel, &mut problems) else {
             continue;
         };
         for error in validator.iter_errors(&profile) {
             problems.push(Problem::new(
-                Path::new("schemas").join(&rel),
+                Path::new("schemas").join(rel),
                 error.instance_path().as_str(),
                 error.to_string(),
             ));
@@ -122,13 +125,12 @@ fn check_examples(catalog: &Catalog) -> Result<Vec<Problem>> {
     for vendor in &catalog.vendors {
         for example in &vendor.examples {
             let shown = Path::new("schemas").join(&example.path);
-            let Some(body): Option<Value> = read_json(&catalog.root, &example.path, &mut problems)
-            else {
+            let Some(body) = tree_json(&catalog.sources, &example.path, &mut problems) else {
                 continue;
             };
-            let expect = (example.label != hookcert_codegen::catalog::BATCH_LABEL)
+            let expect = (example.label != hookcert_catalog::BATCH_LABEL)
                 .then_some(example.label.as_str());
-            if expect.is_none() && vendor.profile.event_slots(&body).len() < 2 {
+            if expect.is_none() && vendor.profile.envelope.event_slots(&body).len() < 2 {
                 problems.push(Problem::new(
                     &shown,
                     "",

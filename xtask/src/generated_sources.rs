@@ -2,8 +2,8 @@
 //! with what the catalog would generate now and reports drift.
 
 use anyhow::{Context, Result, anyhow};
-use hookcert_codegen::generate::{GeneratedFile, generate};
-use hookcert_codegen::{Catalog, Problem};
+use hookcert_catalog::{Catalog, Problem};
+use hookcert_codegen::{GeneratedFile, generate};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -42,7 +42,7 @@ pub fn run_generate(schemas: &Path, out: &Path) -> Result<ExitCode> {
 }
 
 fn load(schemas: &Path) -> Result<Catalog> {
-    hookcert_codegen::load(schemas).map_err(|p| {
+    hookcert_catalog::load(schemas).map_err(|p| {
         for problem in &p.0 {
             eprintln!("{problem}");
         }

@@ -10,7 +10,7 @@ mod generated_sources;
 mod validate_files;
 
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -26,27 +26,29 @@ enum Command {
     /// code generator supports, vendor profiles, event lists, and every golden example against
     /// its schema. Prints one line per problem (file#pointer: message); exit 1 if any.
     Check {
-        /// The catalog folder.
-        #[arg(long, default_value_os_t = default_schemas())]
-        schemas: PathBuf,
-        /// The generated crate's source folder to check for drift.
-        #[arg(long, default_value_os_t = default_generated())]
-        generated: PathBuf,
+        /// The catalog folder [default: schemas/ of the workspace the command runs in]
+        #[arg(long)]
+        schemas: Option<PathBuf>,
+        /// The generated crate's source folder to check for drift [default: generated/src/]
+        #[arg(long)]
+        generated: Option<PathBuf>,
     },
     /// Generate hookcert-events' sources (generated/src/vendors/) from the catalog.
     Generate {
-        #[arg(long, default_value_os_t = default_schemas())]
-        schemas: PathBuf,
-        /// Where to write (the generated crate's src/ folder).
-        #[arg(long, default_value_os_t = default_generated())]
-        out: PathBuf,
+        /// The catalog folder [default: schemas/ of the workspace]
+        #[arg(long)]
+        schemas: Option<PathBuf>,
+        /// Where to write (the generated crate's src/ folder) [default: generated/src/]
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Validate request bodies of one vendor against the catalog: prints `valid<TAB>FILE` or
     /// `invalid<TAB>FILE` followed by the violations, one per line. Exit 0 unless a file cannot
     /// be read or the catalog does not load.
     Validate {
-        #[arg(long, default_value_os_t = default_schemas())]
-        schemas: PathBuf,
+        /// The catalog folder [default: schemas/ of the workspace]
+        #[arg(long)]
+        schemas: Option<PathBuf>,
         /// The vendor id (spotio, breakcold, clinchpad, zoho-salesiq, tomba).
         #[arg(long)]
         vendor: String,
@@ -56,29 +58,62 @@ enum Command {
     },
 }
 
-fn default_schemas() -> PathBuf {
-    workspace_root().join("schemas")
+/// The workspace the command runs in, found at run time: `cargo run` names the package's
+/// folder in `CARGO_MANIFEST_DIR`; otherwise the nearest folder above the current one that
+/// holds `schemas/` and a workspace `Cargo.toml`. Never the folder this binary was built from:
+/// two checkouts sharing a target folder share one build of xtask.
+fn workspace_root() -> anyhow::Result<PathBuf> {
+    let is_root = |dir: &Path| {
+        dir.join("schemas").is_dir()
+            && std::fs::read_to_string(dir.join("Cargo.toml"))
+                .is_ok_and(|text| text.contains("[workspace]"))
+    };
+    if let Some(manifest) = std::env::var_os("CARGO_MANIFEST_DIR") {
+        let manifest = PathBuf::from(manifest);
+        if let Some(root) = manifest.ancestors().find(|d| is_root(d)) {
+            return Ok(root.to_owned());
+        }
+    }
+    let here = std::env::current_dir()?;
+    here.ancestors()
+        .find(|d| is_root(d))
+        .map(Path::to_owned)
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "no hookcert workspace (a folder with schemas/ and a workspace Cargo.toml) at or above {}; run inside one or give --schemas",
+                here.display()
+            )
+        })
 }
 
-fn default_generated() -> PathBuf {
-    workspace_root().join("generated").join("src")
-}
-
-fn workspace_root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+fn or_default(given: Option<PathBuf>, below_root: &[&str]) -> anyhow::Result<PathBuf> {
+    match given {
+        Some(path) => Ok(path),
+        None => Ok(below_root
+            .iter()
+            .fold(workspace_root()?, |path, part| path.join(part))),
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check { schemas, generated } => catalog_check::run(&schemas, &generated),
-        Command::Generate { schemas, out } => generated_sources::run_generate(&schemas, &out),
+        Command::Check { schemas, generated } => or_default(schemas, &["schemas"]).and_then(
+            |schemas| {
+                let generated = or_default(generated, &["generated", "src"])?;
+                catalog_check::run(&schemas, &generated)
+            },
+        ),
+        Command::Generate { schemas, out } => or_default(schemas, &["schemas"]).and_then(|schemas| {
+            let out = or_default(out, &["generated", "src"])?;
+            generated_sources::run_generate(&schemas, &out)
+        }),
         Command::Validate {
             schemas,
             vendor,
             files,
-        } => validate_files::run(&schemas, &vendor, &files),
+        } => or_default(schemas, &["schemas"])
+            .and_then(|schemas| validate_files::run(&schemas, &vendor, &files)),
     };
     match result {
         Ok(code) => code,

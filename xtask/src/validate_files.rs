@@ -1,14 +1,14 @@
 //! `cargo xtask validate`: verdicts on request bodies from the reference validator.
 
 use anyhow::{Context, Result, anyhow};
-use hookcert_codegen::reference_validator::{ReferenceValidator, Violation};
+use hookcert_catalog::{ReferenceValidator, Violation};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// `cargo xtask validate`: a verdict line per file.
 pub fn run(schemas: &Path, vendor_id: &str, files: &[PathBuf]) -> Result<ExitCode> {
-    let catalog = hookcert_codegen::load(schemas).map_err(|p| {
+    let catalog = hookcert_catalog::load(schemas).map_err(|p| {
         for problem in &p.0 {
             eprintln!("{problem}");
         }

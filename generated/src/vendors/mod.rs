@@ -64,27 +64,17 @@ pub fn derived_json_schema(vendor: &str, event_type: &str) -> Option<schemars::S
     }
 }
 
-/// Every file of the catalog this crate was generated from (profiles, schemas, golden
-/// examples), by path below `schemas/`: what a program needs to load the catalog model
-/// without the source tree.
-pub fn catalog_files() -> Vec<(&'static str, &'static str)> {
-    let mut files = Vec::new();
-    files.push(("breakcold/vendor.json", breakcold::PROFILE_JSON));
-    files.extend_from_slice(breakcold::SCHEMA_FILES);
-    files.extend_from_slice(breakcold::EXAMPLE_FILES);
-    files.push(("clinchpad/vendor.json", clinchpad::PROFILE_JSON));
-    files.extend_from_slice(clinchpad::SCHEMA_FILES);
-    files.extend_from_slice(clinchpad::EXAMPLE_FILES);
-    files.push(("spotio/vendor.json", spotio::PROFILE_JSON));
-    files.extend_from_slice(spotio::SCHEMA_FILES);
-    files.extend_from_slice(spotio::EXAMPLE_FILES);
-    files.push(("tomba/vendor.json", tomba::PROFILE_JSON));
-    files.extend_from_slice(tomba::SCHEMA_FILES);
-    files.extend_from_slice(tomba::EXAMPLE_FILES);
-    files.push(("zoho-salesiq/vendor.json", zoho_salesiq::PROFILE_JSON));
-    files.extend_from_slice(zoho_salesiq::SCHEMA_FILES);
-    files.extend_from_slice(zoho_salesiq::EXAMPLE_FILES);
-    files
+/// How the vendor `vendor` (an id of [`VENDORS`]) authenticates; `None` for an unknown
+/// vendor id.
+pub fn authentication(vendor: &str) -> Option<crate::auth::Authentication> {
+    match vendor {
+        "breakcold" => Some(breakcold::AUTHENTICATION),
+        "clinchpad" => Some(clinchpad::AUTHENTICATION),
+        "spotio" => Some(spotio::AUTHENTICATION),
+        "tomba" => Some(tomba::AUTHENTICATION),
+        "zoho-salesiq" => Some(zoho_salesiq::AUTHENTICATION),
+        _ => None,
+    }
 }
 
 impl AnyDelivery {

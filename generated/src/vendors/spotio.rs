@@ -20,140 +20,14 @@ pub const EVENT_TYPES: &[&str] = &[
     "lead.updated",
 ];
 
-/// The vendor profile (`schemas/<vendor>/vendor.json`), as written.
-pub const PROFILE_JSON: &str = include_str!("../../../schemas/spotio/vendor.json");
-
-/// Every schema file of the vendor: path below `schemas/`, and the JSON text.
-pub const SCHEMA_FILES: &[(&str, &str)] = &[
-    (
-        "spotio/common/activity.schema.json",
-        include_str!("../../../schemas/spotio/common/activity.schema.json"),
-    ),
-    (
-        "spotio/common/address.schema.json",
-        include_str!("../../../schemas/spotio/common/address.schema.json"),
-    ),
-    (
-        "spotio/common/appointment.schema.json",
-        include_str!("../../../schemas/spotio/common/appointment.schema.json"),
-    ),
-    (
-        "spotio/common/contact.schema.json",
-        include_str!("../../../schemas/spotio/common/contact.schema.json"),
-    ),
-    (
-        "spotio/common/field.schema.json",
-        include_str!("../../../schemas/spotio/common/field.schema.json"),
-    ),
-    (
-        "spotio/common/lead.schema.json",
-        include_str!("../../../schemas/spotio/common/lead.schema.json"),
-    ),
-    (
-        "spotio/common/types.schema.json",
-        include_str!("../../../schemas/spotio/common/types.schema.json"),
-    ),
-    (
-        "spotio/envelope.schema.json",
-        include_str!("../../../schemas/spotio/envelope.schema.json"),
-    ),
-    (
-        "spotio/events/activity.created.schema.json",
-        include_str!("../../../schemas/spotio/events/activity.created.schema.json"),
-    ),
-    (
-        "spotio/events/activity.deleted.schema.json",
-        include_str!("../../../schemas/spotio/events/activity.deleted.schema.json"),
-    ),
-    (
-        "spotio/events/activity.done.schema.json",
-        include_str!("../../../schemas/spotio/events/activity.done.schema.json"),
-    ),
-    (
-        "spotio/events/activity.updated.schema.json",
-        include_str!("../../../schemas/spotio/events/activity.updated.schema.json"),
-    ),
-    (
-        "spotio/events/appointment.created.schema.json",
-        include_str!("../../../schemas/spotio/events/appointment.created.schema.json"),
-    ),
-    (
-        "spotio/events/appointment.deleted.schema.json",
-        include_str!("../../../schemas/spotio/events/appointment.deleted.schema.json"),
-    ),
-    (
-        "spotio/events/appointment.updated.schema.json",
-        include_str!("../../../schemas/spotio/events/appointment.updated.schema.json"),
-    ),
-    (
-        "spotio/events/lead.added.schema.json",
-        include_str!("../../../schemas/spotio/events/lead.added.schema.json"),
-    ),
-    (
-        "spotio/events/lead.deleted.schema.json",
-        include_str!("../../../schemas/spotio/events/lead.deleted.schema.json"),
-    ),
-    (
-        "spotio/events/lead.updated.schema.json",
-        include_str!("../../../schemas/spotio/events/lead.updated.schema.json"),
-    ),
-];
-
-/// Every golden example of the vendor: path below `schemas/`, and the bytes as stored.
-pub const EXAMPLE_FILES: &[(&str, &str)] = &[
-    (
-        "spotio/examples/activity.created.doc.json",
-        include_str!("../../../schemas/spotio/examples/activity.created.doc.json"),
-    ),
-    (
-        "spotio/examples/activity.deleted.constructed.json",
-        include_str!(
-            "../../../schemas/spotio/examples/activity.deleted.constructed.json"
-        ),
-    ),
-    (
-        "spotio/examples/activity.done.constructed.json",
-        include_str!("../../../schemas/spotio/examples/activity.done.constructed.json"),
-    ),
-    (
-        "spotio/examples/activity.updated.constructed.json",
-        include_str!(
-            "../../../schemas/spotio/examples/activity.updated.constructed.json"
-        ),
-    ),
-    (
-        "spotio/examples/appointment.created.doc.json",
-        include_str!("../../../schemas/spotio/examples/appointment.created.doc.json"),
-    ),
-    (
-        "spotio/examples/appointment.deleted.constructed.json",
-        include_str!(
-            "../../../schemas/spotio/examples/appointment.deleted.constructed.json"
-        ),
-    ),
-    (
-        "spotio/examples/appointment.updated.constructed.json",
-        include_str!(
-            "../../../schemas/spotio/examples/appointment.updated.constructed.json"
-        ),
-    ),
-    (
-        "spotio/examples/batch.constructed-mixed.json",
-        include_str!("../../../schemas/spotio/examples/batch.constructed-mixed.json"),
-    ),
-    (
-        "spotio/examples/lead.added.doc.json",
-        include_str!("../../../schemas/spotio/examples/lead.added.doc.json"),
-    ),
-    (
-        "spotio/examples/lead.deleted.constructed.json",
-        include_str!("../../../schemas/spotio/examples/lead.deleted.constructed.json"),
-    ),
-    (
-        "spotio/examples/lead.updated.constructed.json",
-        include_str!("../../../schemas/spotio/examples/lead.updated.constructed.json"),
-    ),
-];
+/// How the vendor authenticates its deliveries: build a [`crate::auth::Signer`] or a
+/// [`crate::auth::Verifier`] from it and the credentials.
+pub const AUTHENTICATION: crate::auth::Authentication = crate::auth::Authentication {
+    scheme: crate::auth::Scheme::HmacSha256Hex {
+        header: "X-Signature",
+    },
+    required: true,
+};
 
 /// One event of a delivery. An event type the catalog does not know is not an error:
 /// it arrives as `Unknown`, with its raw JSON.

@@ -9,40 +9,12 @@ pub const VENDOR_ID: &str = "tomba";
 /// Every documented event type, in the document's order.
 pub const EVENT_TYPES: &[&str] = &["save_lead"];
 
-/// The vendor profile (`schemas/<vendor>/vendor.json`), as written.
-pub const PROFILE_JSON: &str = include_str!("../../../schemas/tomba/vendor.json");
-
-/// Every schema file of the vendor: path below `schemas/`, and the JSON text.
-pub const SCHEMA_FILES: &[(&str, &str)] = &[
-    (
-        "tomba/common/lead.schema.json",
-        include_str!("../../../schemas/tomba/common/lead.schema.json"),
-    ),
-    (
-        "tomba/common/types.schema.json",
-        include_str!("../../../schemas/tomba/common/types.schema.json"),
-    ),
-    (
-        "tomba/envelope.schema.json",
-        include_str!("../../../schemas/tomba/envelope.schema.json"),
-    ),
-    (
-        "tomba/events/save_lead.schema.json",
-        include_str!("../../../schemas/tomba/events/save_lead.schema.json"),
-    ),
-];
-
-/// Every golden example of the vendor: path below `schemas/`, and the bytes as stored.
-pub const EXAMPLE_FILES: &[(&str, &str)] = &[
-    (
-        "tomba/examples/save_lead.constructed.json",
-        include_str!("../../../schemas/tomba/examples/save_lead.constructed.json"),
-    ),
-    (
-        "tomba/examples/save_lead.doc.json",
-        include_str!("../../../schemas/tomba/examples/save_lead.doc.json"),
-    ),
-];
+/// How the vendor authenticates its deliveries: build a [`crate::auth::Signer`] or a
+/// [`crate::auth::Verifier`] from it and the credentials.
+pub const AUTHENTICATION: crate::auth::Authentication = crate::auth::Authentication {
+    scheme: crate::auth::Scheme::CustomHeaders,
+    required: false,
+};
 
 /// One event of a delivery. An event type the catalog does not know is not an error:
 /// it arrives as `Unknown`, with its raw JSON.

@@ -22,15 +22,21 @@ pub const ID_BASE: &str = "https://hookcert.dev/schemas/";
 /// The label of an example that carries a batch of several events.
 pub const BATCH_LABEL: &str = "batch";
 
-/// Reads the catalog rooted at `root` (the `schemas/` folder).
+/// Reads the catalog rooted at `root` (a folder laid out as `schemas/`).
 pub fn load(root: &Path) -> Result<Catalog, Problems> {
+    load_files(root, read_folder(root)?)
+}
+
+/// Every JSON file below `root`, by path relative to it.
+pub fn read_folder(root: &Path) -> Result<Tree, Problems> {
     let mut problems = Vec::new();
     let mut tree = Tree::new();
     read_tree(root, root, &mut tree, &mut problems);
-    if !problems.is_empty() {
-        return Err(Problems(problems));
+    if problems.is_empty() {
+        Ok(tree)
+    } else {
+        Err(Problems(problems))
     }
-    load_files(root, tree)
 }
 
 /// Reads a catalog from files already in memory (paths below `schemas/`); `root` only names
@@ -143,25 +149,6 @@ fn tree_json(tree: &Tree, rel: &Path, problems: &mut Vec<Problem>) -> Option<Val
     }
 }
 
-/// Reads a JSON file; `rel` is relative to `root` and is what problems name.
-pub fn read_json(root: &Path, rel: &Path, problems: &mut Vec<Problem>) -> Option<Value> {
-    let shown = Path::new("schemas").join(rel);
-    let bytes = match fs::read(root.join(rel)) {
-        Ok(b) => b,
-        Err(e) => {
-            problems.push(Problem::new(shown, "", format!("cannot read: {e}")));
-            return None;
-        }
-    };
-    match serde_json::from_slice(&bytes) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            problems.push(Problem::new(shown, "", format!("not valid JSON: {e}")));
-            None
-        }
-    }
-}
-
 fn read_profile(tree: &Tree, dir: &Path, problems: &mut Vec<Problem>) -> Option<VendorProfile> {
     let rel = dir.join("vendor.json");
     let value = tree_json(tree, &rel, problems)?;
@@ -198,6 +185,18 @@ fn check_envelope_profile(profile: &VendorProfile, file: &Path, problems: &mut V
             file,
             "/envelope",
             "a batch envelope needs events_pointer",
+        ));
+    }
+    let nested_field = profile
+        .authentication
+        .body_field
+        .as_deref()
+        .is_some_and(|p| crate::pointer::tokens(p).count() != 1);
+    if nested_field {
+        problems.push(Problem::new(
+            file,
+            "/authentication/body_field",
+            "the secret's body field must be a top-level field (/name)",
         ));
     }
     if env.type_pointer.is_none() == env.fixed_type.is_none() {
@@ -437,13 +436,9 @@ fn check_event_types(catalog: &Catalog, problems: &mut Vec<Problem>) {
         let Some(type_pointer) = &env.type_pointer else {
             continue;
         };
-        let item_prefix = match (env.kind, &env.events_pointer) {
-            (EnvelopeKind::Batch, Some(p)) => format!("{p}/0"),
-            _ => String::new(),
-        };
         for event in &vendor.events {
             let file = catalog.file(event.file);
-            let at = format!("{item_prefix}{type_pointer}");
+            let at = env.in_first_event(type_pointer);
             let constant = catalog
                 .schema_at(&file.root, &at)
                 .and_then(|s| s.const_value.as_ref())
@@ -472,7 +467,7 @@ fn check_event_types(catalog: &Catalog, problems: &mut Vec<Problem>) {
 
 fn is_required_path(catalog: &Catalog, root: &crate::model::Schema, pointer: &str) -> bool {
     let mut here = catalog.deref(root);
-    for token in pointer.split('/').skip(1) {
+    for token in crate::pointer::tokens(pointer) {
         if token.parse::<usize>().is_ok() && here.items.is_some() {
             let Some(items) = here.items.as_deref() else {
                 return false;
@@ -480,7 +475,7 @@ fn is_required_path(catalog: &Catalog, root: &crate::model::Schema, pointer: &st
             here = catalog.deref(items);
             continue;
         }
-        match here.property(token) {
+        match here.property(&token) {
             Some(p) if p.required => here = catalog.deref(&p.schema),
             _ => return false,
         }

@@ -42,8 +42,3 @@ impl fmt::Display for Problem {
 #[derive(Debug, thiserror::Error)]
 #[error("{} problem(s) in the catalog, the first: {}", .0.len(), .0.first().map(ToString::to_string).unwrap_or_default())]
 pub struct Problems(pub Vec<Problem>);
-
-/// Escapes one reference token of a JSON pointer (RFC 6901).
-pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}

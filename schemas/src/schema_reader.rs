@@ -2,7 +2,8 @@
 //! generator does not support. Each refusal names the file and the JSON pointer.
 
 use crate::model::{FileId, Format, JsonType, Property, Ref, Schema};
-use crate::problem::{Problem, escape_token};
+use crate::pointer::{escape_token, unescape_token};
+use crate::problem::Problem;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::path::Path;
@@ -177,7 +178,7 @@ impl<'a> SchemaReader<'a> {
             "" => None,
             f => match f.strip_prefix("/$defs/") {
                 Some(name) if !name.contains('/') => {
-                    Some(name.replace("~1", "/").replace("~0", "~"))
+                    Some(unescape_token(name))
                 }
                 _ => {
                     self.refuse(at, format!("$ref \"{written}\": only \"#\" or \"#/$defs/<name>\" fragments are supported"));

@@ -13,7 +13,7 @@ pub struct Catalog {
     pub vendors: Vec<Vendor>,
     pub files: Vec<SchemaFile>,
     /// Every file the catalog was read from, by path below `schemas/`.
-    pub sources: crate::catalog::Tree,
+    pub sources: crate::load::Tree,
 }
 
 #[derive(Debug)]
@@ -244,8 +244,7 @@ impl Catalog {
         instance_pointer: &str,
     ) -> Option<&'a Schema> {
         let mut here = self.deref(schema);
-        for token in instance_pointer.split('/').skip(1) {
-            let token = token.replace("~1", "/").replace("~0", "~");
+        for token in crate::pointer::tokens(instance_pointer) {
             here = if token.parse::<usize>().is_ok() && here.items.is_some() {
                 self.deref(here.items.as_deref()?)
             } else {

@@ -85,14 +85,11 @@ impl ReferenceValidator {
         if let Some(envelope) = self.envelopes.get(&profile.id) {
             out.extend(violations(envelope, body, |p| p.to_owned()));
         }
-        for slot in profile.event_slots(body) {
-            let type_at = match slot.index {
-                Some(i) => format!(
-                    "{}/{i}",
-                    profile.envelope.events_pointer.as_deref().unwrap_or("")
-                ),
-                None => String::new(),
-            } + profile.envelope.type_pointer.as_deref().unwrap_or("");
+        let envelope = &profile.envelope;
+        for slot in envelope.event_slots(body) {
+            let type_at = envelope
+                .type_pointer_at(slot.index.unwrap_or(0))
+                .unwrap_or_default();
             let Some(event_type) = slot.event_type.as_deref() else {
                 // The envelope schema already says what is missing.
                 continue;
@@ -118,9 +115,9 @@ impl ReferenceValidator {
                 });
                 continue;
             };
-            let one = profile.single_event_body(body, &slot);
+            let one = envelope.single_event_body(body, &slot);
             out.extend(violations(validator, &one, |p| {
-                profile.pointer_in_body(&slot, p)
+                envelope.pointer_in_body(&slot, p)
             }));
         }
         out.sort();
