@@ -7,12 +7,13 @@
 //! bytes), sends it and records it as a JSON line streamed to disk, so memory stays flat however
 //! long the run.
 
-use crate::certify::CertifyError;
-use crate::credentials::{Auth, Credentials};
+use crate::catalog::CatalogError;
 use crate::event_gen::{Encoding, Generator};
-use crate::http_client::{Client, Outcome, Target};
-use crate::judge::Success;
-use crate::signing::Sender;
+use crate::http_client::{Client, Outcome, Target, TargetError, TransportError};
+use hookcert_catalog::Statuses;
+use hookcert_events::auth::{Credentials, SetupError, Signer};
+
+use crate::sender::Sender;
 use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
@@ -25,7 +26,7 @@ use std::time::{Duration, Instant};
 pub struct BenchConfig {
     pub vendor: String,
     pub url: String,
-    pub auth: Auth,
+    pub credentials: Credentials,
     pub deliveries: u64,
     pub concurrency: usize,
     pub seed: u64,
@@ -36,6 +37,29 @@ pub struct BenchConfig {
     /// same method and headers, so that `wrk` can be run against the same receiver for
     /// comparison.
     pub wrk_script: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    #[error("the concurrency must be at least 1")]
+    NoConcurrency,
+    #[error(transparent)]
+    Target(#[from] TargetError),
+    #[error(transparent)]
+    Credentials(#[from] SetupError),
+    #[error("cannot reach {url}: {reason}")]
+    Unreachable { url: String, reason: TransportError },
+    #[error("no {vendor} event could be generated")]
+    NoEvents { vendor: String },
+    /// A file the run writes (the records, the wrk script or its body).
+    #[error("{}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// What a run measured.
@@ -99,34 +123,31 @@ impl Histogram {
     }
 }
 
-pub async fn run(config: BenchConfig) -> Result<BenchResult, CertifyError> {
-    let vendor = crate::catalog::vendor(&config.vendor).map_err(CertifyError::Usage)?;
+pub async fn run(config: BenchConfig) -> Result<BenchResult, BenchError> {
+    let vendor = crate::catalog::vendor(&config.vendor)?;
     let profile = &vendor.profile;
     if config.concurrency == 0 {
-        return Err(CertifyError::Usage(
-            "--concurrency must be at least 1".into(),
-        ));
+        return Err(BenchError::NoConcurrency);
     }
-    let target = Target::parse(&config.url).map_err(|e| CertifyError::Usage(e.to_string()))?;
-    let credentials =
-        Credentials::new(profile, &config.auth).map_err(|e| CertifyError::Usage(e.0))?;
+    let target = Target::parse(&config.url)?;
+    let signer = Signer::new(&crate::catalog::authentication(vendor)?, &config.credentials)?;
     let timeout = Duration::from_millis(config.timeout_ms.unwrap_or(profile.timeout_ms));
     let probe = Client::new(target.clone(), timeout);
     probe
         .reachable()
         .await
-        .map_err(|e| CertifyError::Unreachable {
+        .map_err(|reason| BenchError::Unreachable {
             url: config.url.clone(),
-            reason: e.to_string(),
+            reason,
         })?;
-    let sender = Arc::new(Sender::new(profile, credentials, None));
+    let sender = Arc::new(Sender::new(profile, signer, None));
     let pool = Arc::new(pool(&config, &sender)?);
     if let Some(path) = &config.wrk_script {
         write_wrk_script(path, &sender, &pool)?;
     }
     let sink = Arc::new(Mutex::new(Sink::new(
         config.record.as_deref(),
-        Success::from_profile(&profile.success.statuses),
+        profile.success.statuses,
     )?));
     let next = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
@@ -165,11 +186,9 @@ pub async fn run(config: BenchConfig) -> Result<BenchResult, CertifyError> {
         let _ = worker.await;
     }
     let seconds = started.elapsed().as_secs_f64();
-    let mut sink = sink
-        .lock()
-        .map_err(|_| CertifyError::Usage("the record writer failed".into()))?;
-    sink.finish()
-        .map_err(|e| CertifyError::Usage(format!("--record: {e}")))?;
+    // A poisoned lock means a sender task panicked mid-record; what it recorded still counts.
+    let mut sink = sink.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    sink.finish()?;
     let deliveries = sink.accepted + sink.failed;
     Ok(BenchResult {
         deliveries,
@@ -188,9 +207,9 @@ pub async fn run(config: BenchConfig) -> Result<BenchResult, CertifyError> {
 const POOL: u64 = 512;
 
 /// The run's events, authentic but not yet signed (the signature covers the stamped bytes).
-fn pool(config: &BenchConfig, sender: &Sender) -> Result<Vec<Vec<u8>>, CertifyError> {
+fn pool(config: &BenchConfig, sender: &Sender) -> Result<Vec<Vec<u8>>, BenchError> {
     let catalog = crate::catalog::catalog()?;
-    let vendor = crate::catalog::vendor(&config.vendor).map_err(CertifyError::Usage)?;
+    let vendor = crate::catalog::vendor(&config.vendor)?;
     let generator = Generator::new(catalog, vendor, config.seed);
     let mut runner = generator.runner("bench");
     let names: Vec<&str> = vendor.events.iter().map(|e| e.name.as_str()).collect();
@@ -199,10 +218,9 @@ fn pool(config: &BenchConfig, sender: &Sender) -> Result<Vec<Vec<u8>>, CertifyEr
         .map(|value| sender.authentic_value(&value, Encoding::Compact).body)
         .collect();
     if pool.is_empty() {
-        return Err(CertifyError::Usage(format!(
-            "cannot generate {} events",
-            config.vendor
-        )));
+        return Err(BenchError::NoEvents {
+            vendor: config.vendor.clone(),
+        });
     }
     Ok(pool)
 }
@@ -212,7 +230,7 @@ fn write_wrk_script(
     path: &std::path::Path,
     sender: &Sender,
     pool: &[Vec<u8>],
-) -> Result<(), CertifyError> {
+) -> Result<(), BenchError> {
     let mean = pool.iter().map(Vec::len).sum::<usize>() / pool.len().max(1);
     let body = pool
         .iter()
@@ -223,7 +241,10 @@ fn write_wrk_script(
     // The body goes in a file of its own: Lua string escapes are not JSON's.
     let body_path = path.with_extension("body");
     std::fs::write(&body_path, &request.body)
-        .map_err(|e| CertifyError::Usage(format!("--wrk-script {}: {e}", body_path.display())))?;
+        .map_err(|source| BenchError::Write {
+            path: body_path.clone(),
+            source,
+        })?;
     let lua_string = |s: &str| serde_json::to_string(s).unwrap_or_default();
     let mut script = format!("wrk.method = {}\n", lua_string(&request.method));
     script.push_str(&format!(
@@ -238,7 +259,10 @@ fn write_wrk_script(
         ));
     }
     std::fs::write(path, script)
-        .map_err(|e| CertifyError::Usage(format!("--wrk-script {}: {e}", path.display())))
+        .map_err(|source| BenchError::Write {
+            path: path.to_owned(),
+            source,
+        })
 }
 
 /// Each delivery is an event of the pool stamped with its own number
@@ -259,23 +283,28 @@ fn stamped(object: &[u8], n: u64) -> Vec<u8> {
 /// Where records go: counted, histogrammed, and written as JSON lines as they come, so memory
 /// stays flat however long the run.
 struct Sink {
+    path: Option<PathBuf>,
     out: Option<std::io::BufWriter<std::fs::File>>,
     error: Option<std::io::Error>,
     histogram: Histogram,
-    success: Success,
+    success: Statuses,
     accepted: u64,
     failed: u64,
 }
 
 impl Sink {
-    fn new(path: Option<&std::path::Path>, success: Success) -> Result<Self, CertifyError> {
+    fn new(path: Option<&std::path::Path>, success: Statuses) -> Result<Self, BenchError> {
         let out = match path {
             Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p).map_err(
-                |e| CertifyError::Usage(format!("--record {}: {e}", p.display())),
+                |source| BenchError::Write {
+                    path: p.to_owned(),
+                    source,
+                },
             )?)),
             None => None,
         };
         Ok(Sink {
+            path: path.map(std::path::Path::to_owned),
             out,
             error: None,
             histogram: Histogram::new(),
@@ -312,14 +341,16 @@ impl Sink {
         }
     }
 
-    fn finish(&mut self) -> std::io::Result<()> {
-        if let Some(e) = self.error.take() {
-            return Err(e);
-        }
-        match self.out.as_mut() {
-            Some(out) => out.flush(),
-            None => Ok(()),
-        }
+    fn finish(&mut self) -> Result<(), BenchError> {
+        let written = match (self.error.take(), self.out.as_mut()) {
+            (Some(e), _) => Err(e),
+            (None, Some(out)) => out.flush(),
+            (None, None) => Ok(()),
+        };
+        written.map_err(|source| BenchError::Write {
+            path: self.path.clone().unwrap_or_default(),
+            source,
+        })
     }
 }
 

@@ -1,80 +1,55 @@
-//! The catalog model, loaded once from the files hookcert-events embeds, so that the binary
-//! needs no source tree; and the reference validator built from it.
+//! The catalog model the harness reads (hookcert-catalog's embedded catalog, built once per
+//! process), one vendor of it, and the reference validator compiled from it.
 
-use hookcert_codegen::Catalog;
-use hookcert_codegen::catalog::Tree;
-use hookcert_codegen::model::Vendor;
-use hookcert_codegen::reference_validator::ReferenceValidator;
-use std::path::{Path, PathBuf};
+use hookcert_catalog::{Catalog, ReferenceValidator, Vendor};
+use hookcert_events::auth::Authentication;
 use std::sync::OnceLock;
 
-/// The embedded catalog did not load: a build of a broken catalog, never a user error.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("the embedded catalog does not load: {0}")]
-pub struct CatalogError(String);
-
-pub fn catalog() -> Result<&'static Catalog, CatalogError> {
-    static CATALOG: OnceLock<Result<Catalog, CatalogError>> = OnceLock::new();
-    CATALOG
-        .get_or_init(|| {
-            let tree: Tree = hookcert_events::catalog_files()
-                .into_iter()
-                .map(|(path, text)| (PathBuf::from(path), text.as_bytes().to_vec()))
-                .collect();
-            hookcert_codegen::catalog::load_files(Path::new("schemas"), tree)
-                .map_err(|p| CatalogError(p.to_string()))
-        })
-        .as_ref()
-        .map_err(Clone::clone)
+pub enum CatalogError {
+    /// The embedded catalog did not load: a build of a broken catalog, never a user error.
+    #[error("the embedded catalog does not load: {0}")]
+    Broken(String),
+    #[error("unknown vendor \"{id}\"; the vendors are {}", known.join(", "))]
+    UnknownVendor { id: String, known: Vec<String> },
+    /// The catalog knows a vendor that hookcert-events was not generated for.
+    #[error("hookcert-events was generated without the vendor {id}: run `cargo xtask generate`")]
+    NotGenerated { id: String },
+    #[error("the reference validator: {0}")]
+    Reference(String),
 }
 
+pub fn catalog() -> Result<&'static Catalog, CatalogError> {
+    hookcert_catalog::embedded().map_err(|p| CatalogError::Broken(p.to_string()))
+}
+
+/// The vendor with this id.
+pub fn vendor(id: &str) -> Result<&'static Vendor, CatalogError> {
+    let catalog = catalog()?;
+    catalog
+        .vendor(id)
+        .ok_or_else(|| CatalogError::UnknownVendor {
+            id: id.to_owned(),
+            known: catalog.vendors.iter().map(|v| v.profile.id.clone()).collect(),
+        })
+}
+
+/// How the vendor authenticates, as hookcert-events compiled it from the profile.
+pub fn authentication(vendor: &Vendor) -> Result<Authentication, CatalogError> {
+    hookcert_events::authentication(&vendor.profile.id).ok_or_else(|| {
+        CatalogError::NotGenerated {
+            id: vendor.profile.id.clone(),
+        }
+    })
+}
+
+/// Built on first use: compiling every schema costs more than a passing run.
 pub fn reference_validator() -> Result<&'static ReferenceValidator, CatalogError> {
     static VALIDATOR: OnceLock<Result<ReferenceValidator, CatalogError>> = OnceLock::new();
     VALIDATOR
         .get_or_init(|| {
-            ReferenceValidator::new(catalog()?).map_err(|e| CatalogError(e.to_string()))
+            ReferenceValidator::new(catalog()?).map_err(|e| CatalogError::Reference(e.to_string()))
         })
         .as_ref()
         .map_err(Clone::clone)
-}
-
-/// The vendor with this id, or the list of ids there are.
-pub fn vendor(id: &str) -> Result<&'static Vendor, String> {
-    let catalog = catalog().map_err(|e| e.to_string())?;
-    catalog.vendor(id).ok_or_else(|| {
-        let ids: Vec<&str> = catalog
-            .vendors
-            .iter()
-            .map(|v| v.profile.id.as_str())
-            .collect();
-        format!(
-            "unknown vendor \"{id}\"; the vendors are {}",
-            ids.join(", ")
-        )
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_embedded_catalog_is_the_whole_catalog() {
-        let embedded = catalog().expect("the embedded catalog loads");
-        let on_disk =
-            hookcert_codegen::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas"))
-                .expect("the catalog on disk loads");
-        assert_eq!(embedded.vendors.len(), on_disk.vendors.len());
-        for (a, b) in embedded.vendors.iter().zip(&on_disk.vendors) {
-            assert_eq!(a.events.len(), b.events.len(), "{}", a.profile.id);
-            assert_eq!(a.examples.len(), b.examples.len(), "{}", a.profile.id);
-            for example in &a.examples {
-                assert_eq!(
-                    embedded.example_bytes(example),
-                    on_disk.example_bytes(example)
-                );
-            }
-        }
-        assert_eq!(embedded.files.len(), on_disk.files.len());
-    }
 }

@@ -2,16 +2,16 @@
 //! success status, timeout, retries) and, for one vendor, its event types. The table is for a
 //! person; [`json`] carries the same facts for scripts.
 
-use crate::catalog;
-use hookcert_codegen::Catalog;
-use hookcert_codegen::model::Vendor;
-use hookcert_codegen::profile::{AuthScheme, EnvelopeKind, Retry, VendorProfile};
+use crate::catalog::{self, CatalogError};
+use hookcert_catalog::Catalog;
+use hookcert_catalog::Vendor;
+use hookcert_catalog::{AuthScheme, EnvelopeKind, Intervals, Retry, VendorProfile};
 use serde_json::{Value, json};
 
 /// Without a vendor, one row per vendor; with one, its row and then its event types, one a
 /// line, each with the first line of its schema's description.
-pub fn table(vendor: Option<&str>) -> Result<String, String> {
-    let catalog = catalog::catalog().map_err(|e| e.to_string())?;
+pub fn table(vendor: Option<&str>) -> Result<String, CatalogError> {
+    let catalog = catalog::catalog()?;
     let vendors = selected(catalog, vendor)?;
     let mut rows = vec![
         [
@@ -32,7 +32,7 @@ pub fn table(vendor: Option<&str>) -> Result<String, String> {
             p.name.clone(),
             v.events.len().to_string(),
             authentication_summary(p),
-            p.success.statuses.clone(),
+            p.success.statuses.short().to_owned(),
             timeout_summary(p),
             retry_summary(&p.retry),
         ]);
@@ -59,14 +59,17 @@ pub fn table(vendor: Option<&str>) -> Result<String, String> {
 }
 
 /// The same facts as data: `{"vendors": [...]}`, one entry when a vendor is named.
-pub fn json(vendor: Option<&str>) -> Result<Value, String> {
-    let catalog = catalog::catalog().map_err(|e| e.to_string())?;
+pub fn json(vendor: Option<&str>) -> Result<Value, CatalogError> {
+    let catalog = catalog::catalog()?;
     let vendors = selected(catalog, vendor)?;
     let entries: Vec<Value> = vendors.iter().map(|v| vendor_json(catalog, v)).collect();
     Ok(json!({ "vendors": entries }))
 }
 
-fn selected<'a>(catalog: &'a Catalog, vendor: Option<&str>) -> Result<Vec<&'a Vendor>, String> {
+fn selected<'a>(
+    catalog: &'a Catalog,
+    vendor: Option<&str>,
+) -> Result<Vec<&'a Vendor>, CatalogError> {
     match vendor {
         None => Ok(catalog.vendors.iter().collect()),
         Some(id) => Ok(vec![catalog::vendor(id)?]),
@@ -95,7 +98,7 @@ fn vendor_json(catalog: &Catalog, v: &Vendor) -> Value {
         "name": p.name,
         "source_document": p.source_document,
         "http": {
-            "method": p.http.method,
+            "method": p.http.method.as_str(),
             "method_configurable": p.http.method_configurable,
             "content_type": p.http.content_type,
         },
@@ -107,13 +110,13 @@ fn vendor_json(catalog: &Catalog, v: &Vendor) -> Value {
             "required": auth.required,
             "summary": authentication_summary(p),
         },
-        "success": p.success.statuses,
+        "success": p.success.statuses.short(),
         "timeout_ms": p.timeout_ms,
         "timeout_documented": p.timeout_documented,
         "retry": {
             "documented": retry.documented,
             "max_retries": retry.max_retries,
-            "intervals": retry.intervals,
+            "intervals": retry.intervals.map(intervals_name),
             "interval_ms": retry.interval_ms,
             "attempt_pointer": retry.attempt_pointer,
             "pause_after_failures": retry.pause_after_failures,
@@ -141,6 +144,14 @@ pub(crate) fn scheme_name(scheme: AuthScheme) -> &'static str {
         AuthScheme::BodySecret => "body-secret",
         AuthScheme::HandshakeKey => "handshake-key",
         AuthScheme::CustomHeaders => "custom-headers",
+    }
+}
+
+/// The intervals as `vendor.json` spells them.
+fn intervals_name(intervals: Intervals) -> &'static str {
+    match intervals {
+        Intervals::Increasing => "increasing",
+        Intervals::Fixed => "fixed",
     }
 }
 
@@ -189,8 +200,8 @@ pub fn retry_summary(retry: &Retry) -> String {
         "none".to_owned()
     } else {
         let mut s = retry.max_retries.to_string();
-        match (retry.intervals.as_deref(), retry.interval_ms) {
-            (Some("increasing"), _) => s.push_str(", increasing"),
+        match (retry.intervals, retry.interval_ms) {
+            (Some(Intervals::Increasing), _) => s.push_str(", increasing"),
             (_, Some(ms)) => {
                 s.push_str(", ");
                 s.push_str(&spacing(ms));
@@ -345,10 +356,17 @@ mod tests {
 
     #[test]
     fn an_unknown_vendor_names_the_known_ones() {
-        let err = table(Some("hubspot")).expect_err("no such vendor");
+        let err = table(Some("hubspot"))
+            .expect_err("no such vendor")
+            .to_string();
         assert!(err.starts_with("unknown vendor \"hubspot\""), "{err}");
         assert!(err.contains("spotio") && err.contains("tomba"), "{err}");
-        assert_eq!(json(Some("hubspot")).expect_err("no such vendor"), err);
+        assert_eq!(
+            json(Some("hubspot"))
+                .expect_err("no such vendor")
+                .to_string(),
+            err
+        );
     }
 
     #[test]

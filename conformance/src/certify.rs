@@ -1,32 +1,59 @@
 //! A certification run, from options to report: the library API that `hookcert certify` and a
 //! user's own `cargo test` share.
 
-use crate::credentials::{self, Auth, Credentials};
-use crate::http_client::{Client, Target};
-use crate::receiver::{self, ReceiverConfig, RunningReceiver};
+use crate::catalog::CatalogError;
+use crate::http_client::{CertificateError, Client, Target, TargetError, TransportError};
+use crate::receiver::{self, ReceiverConfig, ReceiverError, RunningReceiver};
+use crate::redact::Redactor;
 use crate::report::{CaseReport, Report, Summary};
-use crate::request::Redactor;
 use crate::runner::Runner;
-use crate::signing::Sender;
+use crate::sender::Sender;
 use crate::suites::{self, Context, Suite};
+use hookcert_catalog::{Catalog, Method, Vendor};
+use hookcert_events::auth::{Credentials, KeyError, SetupError, Signer};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 /// Generated cases per event type unless told otherwise.
 pub const DEFAULT_CASES: u32 = 16;
 
-/// Why a run could not be made: usage and configuration errors, and targets that cannot be
-/// reached at all. (A receiver that answers wrongly is a report with FAIL cases, not an error.)
+/// Why a run could not be made: options that do not fit, and targets that cannot be reached
+/// at all. (A receiver that answers wrongly is a report with FAIL cases, not an error.)
 #[derive(Debug, thiserror::Error)]
 pub enum CertifyError {
-    #[error("{0}")]
-    Usage(String),
-    #[error("cannot reach {url}: {reason}")]
-    Unreachable { url: String, reason: String },
-    #[error("the reference receiver: {0}")]
-    Receiver(String),
     #[error(transparent)]
-    Catalog(#[from] crate::catalog::CatalogError),
+    Catalog(#[from] CatalogError),
+    #[error("{selector}: no such suite; the suites are {} (or a case id such as auth/no-signature)", suites.join(", "))]
+    UnknownSuite {
+        selector: String,
+        suites: Vec<&'static str>,
+    },
+    #[error("{event}: not an event type of {vendor}")]
+    UnknownEvent { vendor: String, event: String },
+    #[error("{value}: the time scale must be a number ≥ 0")]
+    TimeScale { value: f64 },
+    #[error("the answer timeout must be above 0 ms")]
+    ZeroTimeout,
+    #[error("{vendor} always sends {fixed}, not {asked}")]
+    MethodFixed {
+        vendor: String,
+        fixed: Method,
+        asked: Method,
+    },
+    #[error(transparent)]
+    Target(#[from] TargetError),
+    #[error(transparent)]
+    CaCertificate(#[from] CertificateError),
+    #[error(transparent)]
+    Credentials(#[from] SetupError),
+    #[error("cannot reach {url}: {reason}")]
+    Unreachable { url: String, reason: TransportError },
+    #[error("credentials for the reference receiver: {0}")]
+    FreshCredentials(KeyError),
+    #[error("the reference receiver: {0}")]
+    Receiver(#[from] ReceiverError),
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
 }
 
 /// Progress: cases done, cases in all, the case just finished.
@@ -36,14 +63,14 @@ pub type Progress = Box<dyn FnMut(usize, usize, &CaseReport) + Send>;
 pub struct Certification {
     vendor: String,
     url: Option<String>,
-    auth: Auth,
+    credentials: Credentials,
     seed: Option<u64>,
     cases: u32,
     selectors: Vec<String>,
     events: Vec<String>,
     timeout_ms: Option<u64>,
     time_scale: f64,
-    method: Option<String>,
+    method: Option<Method>,
     ca_cert_pem: Option<String>,
     progress: Option<Progress>,
 }
@@ -52,11 +79,11 @@ impl Certification {
     /// A run for the vendor `vendor` (`spotio`, `breakcold`, `clinchpad`, `zoho-salesiq`,
     /// `tomba`).
     pub fn new(vendor: &str) -> Result<Self, CertifyError> {
-        crate::catalog::vendor(vendor).map_err(CertifyError::Usage)?;
+        crate::catalog::vendor(vendor)?;
         Ok(Certification {
             vendor: vendor.to_owned(),
             url: None,
-            auth: Auth::None,
+            credentials: Credentials::None,
             seed: None,
             cases: DEFAULT_CASES,
             selectors: Vec::new(),
@@ -75,8 +102,10 @@ impl Certification {
         self
     }
 
-    pub fn auth(mut self, auth: Auth) -> Self {
-        self.auth = auth;
+    /// The vendor's credentials: the secret, the private key, the headers (see
+    /// [`Credentials`]); without them, only what the vendor lets go unauthenticated is sent.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = credentials;
         self
     }
 
@@ -93,7 +122,7 @@ impl Certification {
         self
     }
 
-    /// Only these suites (`auth`) or cases (`auth/3`); default all.
+    /// Only these suites (`auth`) or cases (`auth/no-signature`); default all.
     pub fn suites(mut self, selectors: &[&str]) -> Self {
         self.selectors = selectors.iter().map(|s| (*s).to_owned()).collect();
         self
@@ -118,8 +147,8 @@ impl Certification {
     }
 
     /// The HTTP method, where the vendor lets it be configured (Tomba).
-    pub fn method(mut self, method: impl Into<String>) -> Self {
-        self.method = Some(method.into());
+    pub fn method(mut self, method: Method) -> Self {
+        self.method = Some(method);
         self
     }
 
@@ -137,50 +166,47 @@ impl Certification {
     /// Runs the certification on the current tokio runtime.
     pub async fn run(mut self) -> Result<Report, CertifyError> {
         let catalog = crate::catalog::catalog()?;
-        let vendor = crate::catalog::vendor(&self.vendor).map_err(CertifyError::Usage)?;
+        let vendor = crate::catalog::vendor(&self.vendor)?;
         let profile = &vendor.profile;
         let selection = self.selection()?;
         self.check_events(vendor)?;
         if !(self.time_scale.is_finite() && self.time_scale >= 0.0) {
-            return Err(CertifyError::Usage(format!(
-                "--time-scale {}: must be a number ≥ 0",
-                self.time_scale
-            )));
+            return Err(CertifyError::TimeScale {
+                value: self.time_scale,
+            });
         }
-        if let Some(method) = &self.method {
-            if !profile.http.method_configurable
-                && !method.eq_ignore_ascii_case(&profile.http.method)
-            {
-                return Err(CertifyError::Usage(format!(
-                    "--method: {} always sends {}",
-                    profile.name, profile.http.method
-                )));
+        let method = crate::send::checked_method(profile, self.method).map_err(|asked| {
+            CertifyError::MethodFixed {
+                vendor: profile.name.clone(),
+                fixed: profile.http.method,
+                asked,
             }
-        }
-        if let Some(url) = &self.url {
-            Target::parse(url).map_err(|e| CertifyError::Usage(e.to_string()))?;
-        }
-        let (auth, embedded) = match &self.url {
-            Some(_) => (self.auth.clone(), None),
-            None => {
-                let (send, check) = credentials::fresh(profile)
-                    .map_err(|e| CertifyError::Receiver(e.to_string()))?;
-                let config = ReceiverConfig::new(&self.vendor, check);
-                let running = receiver::start(config, ([127, 0, 0, 1], 0).into())
+        })?;
+        let authentication = crate::catalog::authentication(vendor)?;
+        let report = match self.url.clone() {
+            Some(url) => {
+                Target::parse(&url)?;
+                let signer = Signer::new(&authentication, &self.credentials)?;
+                let sender = Sender::new(profile, signer, method);
+                let redactor = Redactor::new(self.credentials.redactions());
+                self.certify(catalog, vendor, &url, &sender, redactor, &selection)
                     .await
-                    .map_err(|e| CertifyError::Receiver(e.to_string()))?;
-                (send, Some(running))
+            }
+            None => {
+                let (signing, verifying) = Credentials::fresh_pair(&authentication)
+                    .map_err(CertifyError::FreshCredentials)?;
+                let config = ReceiverConfig::new(&self.vendor, verifying);
+                let running = receiver::start(config, ([127, 0, 0, 1], 0).into()).await?;
+                let signer = Signer::new(&authentication, &signing)?;
+                let sender = Sender::new(profile, signer, method);
+                let redactor = Redactor::new(signing.redactions());
+                let report = self
+                    .certify(catalog, vendor, &running.url(), &sender, redactor, &selection)
+                    .await;
+                RunningReceiver::stop(running).await;
+                report
             }
         };
-        let url = match (&self.url, &embedded) {
-            (Some(url), _) => url.clone(),
-            (None, Some(r)) => r.url(),
-            (None, None) => return Err(CertifyError::Receiver("not started".into())),
-        };
-        let report = self.certify(catalog, vendor, &url, &auth, &selection).await;
-        if let Some(running) = embedded {
-            RunningReceiver::stop(running).await;
-        }
         report
     }
 
@@ -190,48 +216,44 @@ impl Certification {
             .worker_threads(2)
             .enable_all()
             .build()
-            .map_err(|e| CertifyError::Usage(format!("cannot start the async runtime: {e}")))?;
+            .map_err(CertifyError::Runtime)?;
         runtime.block_on(self.run())
     }
 
     async fn certify(
         &mut self,
-        catalog: &hookcert_codegen::Catalog,
-        vendor: &hookcert_codegen::model::Vendor,
+        catalog: &Catalog,
+        vendor: &Vendor,
         url: &str,
-        auth: &Auth,
+        sender: &Sender,
+        redactor: Redactor,
         selection: &[Selector],
     ) -> Result<Report, CertifyError> {
         let profile = &vendor.profile;
-        let credentials = Credentials::new(profile, auth).map_err(|e| CertifyError::Usage(e.0))?;
-        let redactor = Redactor::new(credentials.redactions());
-        let sender = Sender::new(profile, credentials, self.method.as_deref());
-        let target = Target::parse(url).map_err(|e| CertifyError::Usage(e.to_string()))?;
+        let target = Target::parse(url)?;
         let timeout = Duration::from_millis(self.timeout_ms.unwrap_or(profile.timeout_ms));
         if timeout.is_zero() {
-            return Err(CertifyError::Usage("--timeout-ms must be above 0".into()));
+            return Err(CertifyError::ZeroTimeout);
         }
         let roots = match &self.ca_cert_pem {
-            Some(pem) => crate::http_client::certificates_from_pem(pem)
-                .map_err(|e| CertifyError::Usage(format!("--ca-cert: {e}")))?,
+            Some(pem) => crate::http_client::certificates_from_pem(pem)?,
             None => Vec::new(),
         };
         let client = Arc::new(Client::with_roots(target, timeout, roots));
         client
             .reachable()
             .await
-            .map_err(|e| CertifyError::Unreachable {
+            .map_err(|reason| CertifyError::Unreachable {
                 url: url.to_owned(),
-                reason: e.to_string(),
+                reason,
             })?;
         let seed = self.seed.unwrap_or_else(random_seed);
         let ctx = Context {
             catalog,
             vendor,
-            sender: &sender,
+            sender,
             seed,
             cases: self.cases,
-            timeout_ms: timeout.as_millis() as u64,
         };
         let suites: Vec<Suite> = Suite::ALL
             .into_iter()
@@ -248,13 +270,7 @@ impl Certification {
             .collect();
         let started_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
         let started = Instant::now();
-        let mut runner = Runner::new(
-            Arc::clone(&client),
-            &sender,
-            vendor,
-            redactor,
-            self.time_scale,
-        );
+        let mut runner = Runner::new(Arc::clone(&client), sender, vendor, redactor, self.time_scale);
         let total = cases.len();
         if let Some(mut progress) = self.progress.take() {
             let mut done = 0;
@@ -290,12 +306,9 @@ impl Certification {
                     Some((suite, rest)) => (suite, Some(rest)),
                     None => (s.as_str(), None),
                 };
-                let suite = Suite::parse(suite).ok_or_else(|| {
-                    let all: Vec<&str> = Suite::ALL.iter().map(|s| s.id()).collect();
-                    CertifyError::Usage(format!(
-                        "--suite {s}: no such suite; the suites are {} (or a case id such as auth/3)",
-                        all.join(", ")
-                    ))
+                let suite = Suite::parse(suite).ok_or_else(|| CertifyError::UnknownSuite {
+                    selector: s.clone(),
+                    suites: Suite::ALL.iter().map(|s| s.id()).collect(),
                 })?;
                 Ok(Selector {
                     suite,
@@ -305,15 +318,15 @@ impl Certification {
             .collect()
     }
 
-    fn check_events(&self, vendor: &hookcert_codegen::model::Vendor) -> Result<(), CertifyError> {
+    fn check_events(&self, vendor: &Vendor) -> Result<(), CertifyError> {
         for e in &self.events {
             let known = vendor.events.iter().any(|ev| &ev.name == e)
                 || e == crate::suites::unknown_event::UNKNOWN_TYPE;
             if !known {
-                return Err(CertifyError::Usage(format!(
-                    "--event {e}: not an event type of {} (see `hookcert catalog --vendor {}`)",
-                    vendor.profile.id, vendor.profile.id
-                )));
+                return Err(CertifyError::UnknownEvent {
+                    vendor: vendor.profile.id.clone(),
+                    event: e.clone(),
+                });
             }
         }
         Ok(())

@@ -2,9 +2,7 @@
 //! drawn from the catalog model's strategies with a seeded generator, so that the same seed
 //! gives the same events. Also the body encodings (whitespace, key order) a vendor might use.
 
-use hookcert_codegen::Catalog;
-use hookcert_codegen::instance_strategy::{self, Options};
-use hookcert_codegen::model::{Origin, Vendor};
+use hookcert_catalog::{Catalog, Origin, StrategyOptions, Vendor, instances};
 use proptest::prelude::RngCore;
 use proptest::strategy::{BoxedStrategy, Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
@@ -94,7 +92,7 @@ impl<'a> Generator<'a> {
             .entry(event.name.clone())
             .or_insert_with(|| {
                 let root = &self.catalog.file(event.file).root;
-                instance_strategy::instances(self.catalog, root, Options::default())
+                instances(self.catalog, root, StrategyOptions::default())
             })
             .clone();
         strategy.new_tree(runner).ok().map(|tree| tree.current())

@@ -17,8 +17,21 @@ const HEAD_LIMIT: usize = 64 * 1024;
 /// The target URL could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TargetError {
-    #[error("--url {url}: {reason}")]
-    Invalid { url: String, reason: String },
+    #[error("{url}: not a URL")]
+    NotAUrl { url: String },
+    #[error("{url}: the scheme must be http or https")]
+    Scheme { url: String },
+    #[error("{url}: no host")]
+    NoHost { url: String },
+}
+
+/// PEM text that holds no usable certificate.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CertificateError {
+    #[error("not PEM certificates: {reason}")]
+    NotPem { reason: String },
+    #[error("no certificate in it")]
+    Empty,
 }
 
 /// Where requests go.
@@ -36,23 +49,24 @@ pub struct Target {
 
 impl Target {
     pub fn parse(url: &str) -> Result<Self, TargetError> {
-        let invalid = |reason: &str| TargetError::Invalid {
-            url: url.to_owned(),
-            reason: reason.to_owned(),
-        };
-        let uri: http::Uri = url.parse().map_err(|_| invalid("not a URL"))?;
+        let url_owned = || url.to_owned();
+        let uri: http::Uri = url
+            .parse()
+            .map_err(|_| TargetError::NotAUrl { url: url_owned() })?;
         let tls = match uri.scheme_str() {
             Some("http") => false,
             Some("https") => true,
-            _ => return Err(invalid("the scheme must be http or https")),
+            _ => return Err(TargetError::Scheme { url: url_owned() }),
         };
-        let authority = uri.authority().ok_or_else(|| invalid("no host"))?;
+        let authority = uri
+            .authority()
+            .ok_or_else(|| TargetError::NoHost { url: url_owned() })?;
         let host = authority
             .host()
             .trim_start_matches('[')
             .trim_end_matches(']');
         if host.is_empty() {
-            return Err(invalid("no host"));
+            return Err(TargetError::NoHost { url: url_owned() });
         }
         Ok(Target {
             url: url.to_owned(),
@@ -147,13 +161,15 @@ pub struct Client {
 /// Certificates from PEM text: the extra roots trusted for HTTPS (`--ca-cert`).
 pub fn certificates_from_pem(
     pem: &str,
-) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, String> {
+) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, CertificateError> {
     use rustls::pki_types::pem::PemObject;
     let certs: Vec<_> = rustls::pki_types::CertificateDer::pem_slice_iter(pem.as_bytes())
         .collect::<Result<_, _>>()
-        .map_err(|e| format!("not PEM certificates: {e}"))?;
+        .map_err(|e| CertificateError::NotPem {
+            reason: e.to_string(),
+        })?;
     if certs.is_empty() {
-        return Err("no certificate in it".into());
+        return Err(CertificateError::Empty);
     }
     Ok(certs)
 }
@@ -595,7 +611,9 @@ fn tls_connector(
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     for cert in extra_roots {
-        roots.add(cert).map_err(|e| format!("--ca-cert: {e}"))?;
+        roots
+            .add(cert)
+            .map_err(|e| format!("an extra root certificate: {e}"))?;
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)

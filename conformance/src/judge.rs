@@ -4,41 +4,11 @@
 use crate::http_client::Outcome;
 use crate::report::Verdict;
 use crate::suites::Expect;
+use hookcert_catalog::Statuses;
 use std::time::Duration;
 
-/// The vendor's success: exactly 200 (SPOTIO) or any 2xx.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Success {
-    Exactly200,
-    Any2xx,
-}
-
-impl Success {
-    pub fn from_profile(statuses: &str) -> Self {
-        if statuses == "200" {
-            Success::Exactly200
-        } else {
-            Success::Any2xx
-        }
-    }
-
-    pub fn accepts(self, status: u16) -> bool {
-        match self {
-            Success::Exactly200 => status == 200,
-            Success::Any2xx => (200..300).contains(&status),
-        }
-    }
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            Success::Exactly200 => "200",
-            Success::Any2xx => "a 2xx",
-        }
-    }
-}
-
 /// What a correct receiver answers, in words for the report.
-pub fn expected(expect: Expect, success: Success) -> String {
+pub fn expected(expect: Expect, success: Statuses) -> String {
     match expect {
         Expect::Accepted => format!("{} within the timeout", success.describe()),
         Expect::Refused => "a 4xx (401 or 403 best)".into(),
@@ -49,7 +19,7 @@ pub fn expected(expect: Expect, success: Success) -> String {
 }
 
 /// The verdict on one answer, and why.
-pub fn judge(expect: Expect, outcome: &Outcome, success: Success) -> (Verdict, String) {
+pub fn judge(expect: Expect, outcome: &Outcome, success: Statuses) -> (Verdict, String) {
     let status = match outcome {
         Outcome::Failed { error, .. } => {
             return (Verdict::Fail, format!("no answer: {error}"));
@@ -153,8 +123,8 @@ mod tests {
 
     #[test]
     fn the_contract_table() {
-        let spotio = Success::Exactly200;
-        let any = Success::Any2xx;
+        let spotio = Statuses::Exactly200;
+        let any = Statuses::Any2xx;
         let v = |e, o: &Outcome, s| judge(e, o, s).0;
         assert_eq!(v(Expect::Accepted, &answered(200), spotio), Verdict::Pass);
         assert_eq!(v(Expect::Accepted, &answered(202), spotio), Verdict::Fail);

@@ -1,7 +1,7 @@
 //! `hookcert keygen`: an RSA-2048 key pair for Zoho SalesIQ's signatures, as PEM files a
 //! receiver (public key) and `hookcert certify`/`send` (private key) read.
 
-use hookcert_events::auth::AuthError;
+use hookcert_events::auth::KeyError;
 use hookcert_events::auth::rsa_sha256::{generate_keypair, to_pem};
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
@@ -23,7 +23,7 @@ pub enum KeygenError {
         source: io::Error,
     },
     #[error("generating the key pair: {0}")]
-    Key(#[from] AuthError),
+    Key(#[from] KeyError),
 }
 
 /// Writes `dir/private.pem` (PKCS#8, mode 0600 on unix) and `dir/public.pem` (SPKI), creating

@@ -9,37 +9,58 @@
 //! # async fn demo() -> Result<(), hookcert::CertifyError> {
 //! let report = hookcert::Certification::new("spotio")?
 //!     .url("http://127.0.0.1:8080/webhooks/spotio")
-//!     .auth(hookcert::Auth::Secret("whsec_…".into()))
+//!     .credentials(hookcert::Credentials::Secret("whsec_…".into()))
 //!     .seed(7)
 //!     .run()
 //!     .await?;
-//! assert!(report.passed(), "{}", hookcert::report::terminal::render(&report, false));
+//! assert!(report.passed(), "{}", report.render_terminal(false));
 //! # Ok(()) }
 //! ```
+//!
+//! Where things happen: a delivery is signed by hookcert-events' `Signer` (through
+//! `sender`), sent by `http_client`, its case judged in `judge`, retries and repeats run in
+//! `runner`, and the report written by `report::{terminal, junit, html}`.
 
-pub mod bench;
-pub mod body_edit;
-pub mod catalog;
-pub mod catalog_view;
-pub mod certify;
-pub mod credentials;
-pub mod event_gen;
-pub mod http_client;
-pub mod judge;
-pub mod keygen;
-pub mod listen;
-pub mod openapi;
-pub mod receiver;
-pub mod report;
-pub mod request;
-pub mod retry_policy;
-pub mod runner;
-pub mod send;
-pub mod sender_check;
-pub mod shrink;
-pub mod signing;
-pub mod suites;
+mod bench;
+mod body_edit;
+mod catalog;
+mod catalog_view;
+mod certify;
+mod event_gen;
+mod http_client;
+mod judge;
+mod keygen;
+mod listen;
+mod openapi;
+mod receiver;
+mod redact;
+mod report;
+mod request;
+mod retry_policy;
+mod runner;
+mod send;
+mod sender;
+mod sender_check;
+mod shrink;
+mod suites;
 
-pub use certify::{Certification, CertifyError};
-pub use credentials::Auth;
-pub use report::{CaseReport, Report, Verdict};
+pub use bench::{BenchConfig, BenchError, BenchResult, run as bench};
+pub use catalog::CatalogError;
+pub use catalog_view::{json as catalog_json, table as catalog_table};
+pub use certify::{Certification, CertifyError, DEFAULT_CASES, Progress};
+pub use hookcert_catalog::Method;
+pub use hookcert_events::auth::{CredentialKind, Credentials, KeyError, Secret, SetupError};
+pub use http_client::{CertificateError, Outcome, TargetError, TransportError};
+pub use keygen::{KeygenError, PRIVATE_FILE, PUBLIC_FILE, write_pair as write_key_pair};
+pub use listen::{ListenConfig, ListenError, Listening, StopWhen, start as listen};
+pub use openapi::{OpenApiError, document as openapi_document};
+pub use receiver::{ReceiverConfig, ReceiverError, RunningReceiver, start as start_receiver};
+pub use report::{
+    Attempt, CaseReport, JunitError, LatencyStats, Observed, Purpose, Report, RequestRecord,
+    Summary, Verdict,
+};
+pub use send::{SendConfig, SendError, SendResult, send};
+pub use sender_check::{DeliveryRecord, ListenReport, ListenSummary, ReceivedAttempt};
+
+#[doc(hidden)]
+pub use report::sample_report;

@@ -2,8 +2,9 @@
 //! request's line to the caller as it comes, and stops after N finished deliveries or a
 //! duration, with the conformance report.
 
-use crate::credentials::Auth;
+use crate::catalog::CatalogError;
 use crate::receiver::{self, Checker, ReceiverConfig, RunningReceiver};
+use hookcert_events::auth::Credentials;
 use crate::sender_check::{ListenReport, SenderCheck};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -12,8 +13,8 @@ use tokio::sync::mpsc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ListenError {
-    #[error("{0}")]
-    Usage(String),
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
     #[error(transparent)]
     Receiver(#[from] receiver::ReceiverError),
 }
@@ -23,7 +24,7 @@ pub enum ListenError {
 pub struct ListenConfig {
     pub vendor: String,
     /// The receiver's half: secret, public key or headers.
-    pub auth: Auth,
+    pub credentials: Credentials,
     pub addr: SocketAddr,
     /// Answer 500 to the first N attempts of each delivery, to watch the retries.
     pub fail_first: u32,
@@ -51,7 +52,7 @@ pub struct Listening {
 }
 
 pub async fn start(config: ListenConfig) -> Result<Listening, ListenError> {
-    let vendor = crate::catalog::vendor(&config.vendor).map_err(ListenError::Usage)?;
+    let vendor = crate::catalog::vendor(&config.vendor)?;
     let started = Instant::now();
     let check = Arc::new(Mutex::new(SenderCheck::new(
         vendor.profile.clone(),
@@ -59,7 +60,7 @@ pub async fn start(config: ListenConfig) -> Result<Listening, ListenError> {
         started,
     )));
     let (tx, lines) = mpsc::unbounded_channel();
-    let mut receiver_config = ReceiverConfig::new(&config.vendor, config.auth);
+    let mut receiver_config = ReceiverConfig::new(&config.vendor, config.credentials);
     receiver_config.delay = config.delay;
     receiver_config.check = Some(Checker {
         check: Arc::clone(&check),

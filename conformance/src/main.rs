@@ -1,10 +1,13 @@
-//! The `hookcert` command line. Errors end here as one line and exit status 2; a run with a
-//! FAIL case exits 1.
+//! The `hookcert` command line. The library's errors are typed and speak of what went wrong;
+//! here, and only here, they are tied to the flag that caused them, printed as one line, and
+//! given exit status 2. A run with a FAIL case exits 1.
 
 use anyhow::{Context as _, Result, anyhow};
 use clap::{Args, Parser, Subcommand};
-use hookcert::report::{self, Report};
-use hookcert::{Auth, Certification, CertifyError};
+use hookcert::{
+    BenchError, CatalogError, Certification, CertifyError, CredentialKind, Credentials, KeyError,
+    ListenError, Method, OpenApiError, Report, SendError, SetupError,
+};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -184,13 +187,13 @@ struct CertifyArgs {
     #[arg(long)]
     seed: Option<u64>,
     /// Generated cases per event type
-    #[arg(long, default_value_t = hookcert::certify::DEFAULT_CASES)]
+    #[arg(long, default_value_t = hookcert::DEFAULT_CASES)]
     cases: u32,
     /// Only cases about this event type (repeatable)
     #[arg(long = "event", value_name = "EVENT")]
     events: Vec<String>,
     /// Only this suite (golden, generated, auth, robustness, unknown-event, duplicates,
-    /// ordering, concurrency, latency) or case id such as auth/3 (repeatable)
+    /// ordering, concurrency, latency) or case id such as auth/no-signature (repeatable)
     #[arg(long = "suite", value_name = "SUITE")]
     suites: Vec<String>,
     /// Answer timeout in milliseconds [default: the vendor's]
@@ -263,16 +266,16 @@ fn one_line(e: &anyhow::Error) -> String {
 }
 
 impl AuthArgs {
-    fn auth(&self) -> Result<Auth> {
+    fn credentials(&self) -> Result<Credentials> {
         if let Some(path) = &self.public_key {
             let pem = std::fs::read_to_string(path)
                 .with_context(|| format!("--public-key {}", path.display()))?;
-            return Ok(Auth::PublicKeyPem(pem));
+            return Ok(Credentials::PublicKeyPem(pem));
         }
         if let Some(path) = &self.private_key {
             let pem = std::fs::read_to_string(path)
                 .with_context(|| format!("--private-key {}", path.display()))?;
-            return Ok(Auth::PrivateKeyPem(pem));
+            return Ok(Credentials::PrivateKeyPem(pem));
         }
         if !self.headers.is_empty() {
             let headers = self
@@ -286,30 +289,107 @@ impl AuthArgs {
                     if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic()) {
                         return Err(anyhow!("--header {h:?}: not a header name"));
                     }
-                    Ok((name.to_owned(), value.trim().to_owned()))
+                    Ok((name.to_owned(), value.trim().into()))
                 })
                 .collect::<Result<Vec<_>>>()?;
-            return Ok(Auth::Headers(headers));
+            return Ok(Credentials::Headers(headers));
         }
         if let Some(secret) = &self.secret {
-            return Ok(Auth::Secret(secret.clone()));
+            return Ok(Credentials::Secret(secret.as_str().into()));
         }
         if let Some(path) = &self.secret_file {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("--secret-file {}", path.display()))?;
-            return Ok(Auth::Secret(text.trim_end_matches(['\r', '\n']).to_owned()));
+            return Ok(Credentials::Secret(
+                text.trim_end_matches(['\r', '\n']).into(),
+            ));
         }
         match std::env::var("HOOKCERT_SECRET") {
-            Ok(secret) if !secret.is_empty() => Ok(Auth::Secret(secret)),
-            _ => Ok(Auth::None),
+            Ok(secret) if !secret.is_empty() => Ok(Credentials::Secret(secret.into())),
+            _ => Ok(Credentials::None),
         }
+    }
+
+    /// `--method`, read as a method name.
+    fn method(&self) -> Result<Option<Method>> {
+        self.method
+            .as_deref()
+            .map(|m| {
+                Method::parse(m).ok_or_else(|| {
+                    let known: Vec<&str> = Method::ALL.iter().map(|m| m.as_str()).collect();
+                    anyhow!("--method {m}: not a method; one of {}", known.join(", "))
+                })
+            })
+            .transpose()
+    }
+}
+
+/// The flags that give credentials of each kind.
+fn flags_for(kind: CredentialKind) -> &'static str {
+    match kind {
+        CredentialKind::Secret => "--secret, --secret-file or HOOKCERT_SECRET",
+        CredentialKind::PrivateKey => "--private-key FILE (PEM, PKCS#8 or PKCS#1)",
+        CredentialKind::PublicKey => "--public-key FILE (PEM, SPKI or PKCS#1)",
+        CredentialKind::Headers => "--header 'Name: value' (repeatable)",
+        CredentialKind::None => "nothing",
+    }
+}
+
+/// Credentials that do not fit `vendor`, said with the flags that would.
+fn credentials_error(vendor: &str, e: &SetupError) -> anyhow::Error {
+    match e {
+        SetupError::WrongKind {
+            scheme,
+            given,
+            takes,
+        } => {
+            let give: Vec<&str> = takes.iter().map(|k| flags_for(*k)).collect();
+            let given = match given {
+                CredentialKind::None => String::new(),
+                other => format!(", which {other} does not fit"),
+            };
+            anyhow!(
+                "{vendor} authenticates with {scheme}{given}; give {}",
+                give.join(", or ")
+            )
+        }
+        SetupError::Key(KeyError::NotPrivateKeyPem) => anyhow!("--private-key: {e}"),
+        SetupError::Key(KeyError::NotPublicKeyPem) => anyhow!("--public-key: {e}"),
+        SetupError::Key(_) => anyhow!("{e}"),
+    }
+}
+
+fn catalog_error(e: &CatalogError) -> anyhow::Error {
+    match e {
+        CatalogError::UnknownVendor { .. } => anyhow!("--vendor: {e}"),
+        _ => anyhow!("{e}"),
+    }
+}
+
+fn certify_error(vendor: &str, e: CertifyError) -> anyhow::Error {
+    match &e {
+        CertifyError::Catalog(c) => catalog_error(c),
+        CertifyError::UnknownSuite { .. } => anyhow!("--suite {e}"),
+        CertifyError::UnknownEvent { vendor, .. } => {
+            anyhow!("--event {e} (see `hookcert catalog --vendor {vendor}`)")
+        }
+        CertifyError::TimeScale { .. } => anyhow!("--time-scale {e}"),
+        CertifyError::ZeroTimeout => anyhow!("--timeout-ms: {e}"),
+        CertifyError::MethodFixed { .. } => anyhow!("--method: {e}"),
+        CertifyError::Target(_) => anyhow!("--url {e}"),
+        CertifyError::CaCertificate(_) => anyhow!("--ca-cert: {e}"),
+        CertifyError::Credentials(c) => credentials_error(vendor, c),
+        CertifyError::Unreachable { .. }
+        | CertifyError::FreshCredentials(_)
+        | CertifyError::Receiver(_)
+        | CertifyError::Runtime(_) => anyhow!(e),
     }
 }
 
 fn certify(args: CertifyArgs) -> Result<ExitCode> {
     let mut run = Certification::new(&args.vendor)
-        .map_err(|e| anyhow!("--vendor: {e}"))?
-        .auth(args.auth.auth()?)
+        .map_err(|e| certify_error(&args.vendor, e))?
+        .credentials(args.auth.credentials()?)
         .cases(args.cases)
         .time_scale(args.time_scale);
     if let Some(url) = &args.url {
@@ -326,8 +406,8 @@ fn certify(args: CertifyArgs) -> Result<ExitCode> {
             .with_context(|| format!("--ca-cert {}", path.display()))?;
         run = run.ca_cert_pem(pem);
     }
-    if let Some(method) = &args.auth.method {
-        run = run.method(method.clone());
+    if let Some(method) = args.auth.method()? {
+        run = run.method(method);
     }
     let suites: Vec<&str> = args.suites.iter().map(String::as_str).collect();
     let events: Vec<&str> = args.events.iter().map(String::as_str).collect();
@@ -340,19 +420,15 @@ fn certify(args: CertifyArgs) -> Result<ExitCode> {
             bar.set_message(case.id.clone());
         }));
     }
-    let report = match run.run_blocking() {
-        Ok(report) => report,
-        Err(e @ (CertifyError::Usage(_) | CertifyError::Unreachable { .. })) => {
-            return Err(anyhow!(e));
-        }
-        Err(e) => return Err(anyhow!(e)),
-    };
+    let report = run
+        .run_blocking()
+        .map_err(|e| certify_error(&args.vendor, e))?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     write_reports(&args, &report)?;
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    print!("{}", report::terminal::render(&report, color));
+    print!("{}", report.render_terminal(color));
     Ok(if report.passed() {
         ExitCode::SUCCESS
     } else {
@@ -369,10 +445,10 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 }
 
 fn listen(args: ListenArgs) -> Result<ExitCode> {
-    use hookcert::listen::{ListenConfig, StopWhen};
+    use hookcert::{ListenConfig, StopWhen};
     use std::io::Write;
-    let auth = args.auth.auth()?;
-    if matches!(auth, Auth::PrivateKeyPem(_)) {
+    let credentials = args.auth.credentials()?;
+    if matches!(credentials, Credentials::PrivateKeyPem(_)) {
         return Err(anyhow!("--private-key: listen verifies; give --public-key"));
     }
     let duration = match args.duration_s {
@@ -386,7 +462,7 @@ fn listen(args: ListenArgs) -> Result<ExitCode> {
     };
     let config = ListenConfig {
         vendor: args.vendor.clone(),
-        auth,
+        credentials,
         addr: std::net::SocketAddr::new(args.host, args.port),
         fail_first: args.fail_first,
         delay: std::time::Duration::from_millis(args.delay_ms),
@@ -397,9 +473,14 @@ fn listen(args: ListenArgs) -> Result<ExitCode> {
     };
     let runtime = runtime()?;
     let report = runtime.block_on(async {
-        let listening = hookcert::listen::start(config)
-            .await
-            .map_err(|e| anyhow!("{e}"))?;
+        let listening = hookcert::listen(config).await.map_err(|e| match &e {
+            ListenError::Catalog(c) => catalog_error(c),
+            ListenError::Receiver(hookcert::ReceiverError::Catalog(c)) => catalog_error(c),
+            ListenError::Receiver(hookcert::ReceiverError::Credentials(c)) => {
+                credentials_error(&args.vendor, c)
+            }
+            ListenError::Receiver(_) => anyhow!("--port: {e}"),
+        })?;
         println!("listening on {}", listening.url());
         let _ = std::io::stdout().flush();
         Ok::<_, anyhow::Error>(
@@ -441,27 +522,37 @@ fn listen(args: ListenArgs) -> Result<ExitCode> {
 }
 
 fn send(args: SendArgs) -> Result<ExitCode> {
-    let config = hookcert::send::SendConfig {
+    let config = hookcert::SendConfig {
         vendor: args.vendor.clone(),
         event: args.event.clone(),
         url: args.url.clone(),
-        auth: args.auth.auth()?,
+        credentials: args.auth.credentials()?,
         generated_seed: args.generated.then_some(args.seed),
-        method: args.auth.method.clone(),
+        method: args.auth.method()?,
         timeout_ms: args.timeout_ms,
     };
     let result = runtime()?
-        .block_on(hookcert::send::send(&config))
-        .map_err(|e| anyhow!(e))?;
+        .block_on(hookcert::send(&config))
+        .map_err(|e| match &e {
+            SendError::Catalog(c) => catalog_error(c),
+            SendError::UnknownEvent { vendor, .. } => {
+                anyhow!("--event {e} (see `hookcert catalog --vendor {vendor}`)")
+            }
+            SendError::NoGolden { .. } | SendError::NotGenerated { .. } => anyhow!("--event {e}"),
+            SendError::Target(_) => anyhow!("--url {e}"),
+            SendError::Credentials(c) => credentials_error(&config.vendor, c),
+            SendError::MethodFixed { .. } => anyhow!("--method: {e}"),
+            SendError::Unreachable { .. } => anyhow!(e),
+        })?;
     let latency = result.outcome.latency().as_secs_f64() * 1000.0;
     match &result.outcome {
-        hookcert::http_client::Outcome::Answered { status, .. } => {
+        hookcert::Outcome::Answered { status, .. } => {
             println!(
                 "{status} in {latency:.1} ms ({} {})",
                 config.vendor, config.event
             );
         }
-        hookcert::http_client::Outcome::Failed { error, .. } => {
+        hookcert::Outcome::Failed { error, .. } => {
             println!(
                 "no answer: {error} after {latency:.1} ms ({} {})",
                 config.vendor, config.event
@@ -477,15 +568,17 @@ fn send(args: SendArgs) -> Result<ExitCode> {
 
 fn catalog(args: CatalogArgs) -> Result<ExitCode> {
     let text = if let Some(vendor) = &args.openapi {
-        let doc = hookcert::openapi::document(vendor).map_err(|e| anyhow!("--openapi: {e}"))?;
+        let doc = hookcert::openapi_document(vendor).map_err(|e| match &e {
+            OpenApiError::Catalog(CatalogError::UnknownVendor { .. }) => anyhow!("--openapi: {e}"),
+            _ => anyhow!(e),
+        })?;
         serde_json::to_string_pretty(&doc)? + "\n"
     } else if args.json {
-        let json = hookcert::catalog_view::json(args.vendor.as_deref())
-            .map_err(|e| anyhow!("--vendor: {e}"))?;
+        let json =
+            hookcert::catalog_json(args.vendor.as_deref()).map_err(|e| catalog_error(&e))?;
         serde_json::to_string_pretty(&json)? + "\n"
     } else {
-        hookcert::catalog_view::table(args.vendor.as_deref())
-            .map_err(|e| anyhow!("--vendor: {e}"))?
+        hookcert::catalog_table(args.vendor.as_deref()).map_err(|e| catalog_error(&e))?
     };
     match &args.out {
         Some(path) => {
@@ -497,10 +590,10 @@ fn catalog(args: CatalogArgs) -> Result<ExitCode> {
 }
 
 fn bench(args: BenchArgs) -> Result<ExitCode> {
-    let config = hookcert::bench::BenchConfig {
+    let config = hookcert::BenchConfig {
         vendor: args.vendor.clone(),
         url: args.url.clone(),
-        auth: args.auth.auth()?,
+        credentials: args.auth.credentials()?,
         deliveries: args.deliveries,
         concurrency: args.concurrency,
         seed: args.seed,
@@ -513,9 +606,17 @@ fn bench(args: BenchArgs) -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let result = runtime
-        .block_on(hookcert::bench::run(config))
-        .map_err(|e| anyhow!(e))?;
+    let result = runtime.block_on(hookcert::bench(config)).map_err(|e| match &e {
+        BenchError::Catalog(c) => catalog_error(c),
+        BenchError::NoConcurrency => anyhow!("--concurrency: {e}"),
+        BenchError::Target(_) => anyhow!("--url {e}"),
+        BenchError::Credentials(c) => credentials_error(&args.vendor, c),
+        BenchError::Write { path, .. } if Some(path) == args.record.as_ref() => {
+            anyhow!("--record {e}")
+        }
+        BenchError::Write { .. } => anyhow!("--wrk-script {e}"),
+        BenchError::Unreachable { .. } | BenchError::NoEvents { .. } => anyhow!(e),
+    })?;
     if args.json {
         println!("{}", serde_json::to_string(&result)?);
     } else {
@@ -540,7 +641,7 @@ fn bench(args: BenchArgs) -> Result<ExitCode> {
 
 fn keygen(args: KeygenArgs) -> Result<ExitCode> {
     let (private, public) =
-        hookcert::keygen::write_pair(&args.out).map_err(|e| anyhow!("--out: {e}"))?;
+        hookcert::write_key_pair(&args.out).map_err(|e| anyhow!("--out: {e}"))?;
     println!(
         "wrote {} (PKCS#8, keep it secret) and {} (SPKI)",
         private.display(),
@@ -567,11 +668,11 @@ fn write_reports(args: &CertifyArgs, report: &Report) -> Result<()> {
             .with_context(|| format!("--report-json {}", path.display()))?;
     }
     if let Some(path) = &args.junit {
-        let xml = report::junit::render(report).map_err(|e| anyhow!("--junit: {e}"))?;
+        let xml = report.render_junit().map_err(|e| anyhow!("--junit: {e}"))?;
         std::fs::write(path, xml).with_context(|| format!("--junit {}", path.display()))?;
     }
     if let Some(path) = &args.html {
-        std::fs::write(path, report::html::render(report))
+        std::fs::write(path, report.render_html())
             .with_context(|| format!("--html {}", path.display()))?;
     }
     Ok(())

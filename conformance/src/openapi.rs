@@ -7,22 +7,33 @@
 //! therefore lose `$id` and every `$ref` is rewritten to a pointer inside the document, so that
 //! a validator of the document never needs the network.
 
-use crate::catalog;
+use crate::catalog::{self, CatalogError};
 use crate::catalog_view::{authentication_summary, retry_summary, timeout_summary};
-use hookcert_codegen::Catalog;
-use hookcert_codegen::model::{SchemaFile, Vendor};
-use hookcert_codegen::profile::{AuthScheme, VendorProfile};
+use hookcert_catalog::Catalog;
+use hookcert_catalog::{SchemaFile, Vendor};
+use hookcert_catalog::{AuthScheme, DIALECT, Statuses, VendorProfile, escape_token, resolve_uri};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap};
 
-const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
+#[derive(Debug, thiserror::Error)]
+pub enum OpenApiError {
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    /// The vendor's schemas cannot be carried into one document (`file#pointer: why`): a
+    /// catalog the loader accepted but OpenAPI cannot hold.
+    #[error("{0}")]
+    Bundle(String),
+}
 
 /// The OpenAPI 3.1.0 document of `vendor`'s webhooks.
-pub fn document(vendor: &str) -> Result<Value, String> {
-    let catalog = catalog::catalog().map_err(|e| e.to_string())?;
+pub fn document(vendor: &str) -> Result<Value, OpenApiError> {
+    let catalog = catalog::catalog()?;
     let vendor = catalog::vendor(vendor)?;
-    let profile = &vendor.profile;
+    webhooks_document(catalog, vendor).map_err(OpenApiError::Bundle)
+}
 
+fn webhooks_document(catalog: &Catalog, vendor: &Vendor) -> Result<Value, String> {
+    let profile = &vendor.profile;
     let files = vendor_files(catalog, vendor)?;
     let schemas = bundle(&files)?;
     let component_of: HashMap<&str, &str> = files
@@ -50,7 +61,7 @@ pub fn document(vendor: &str) -> Result<Value, String> {
             ));
         }
         let operation = operation(profile, &event.name, file, component, &operation_id);
-        let method = profile.http.method.to_ascii_lowercase();
+        let method = profile.http.method.as_str().to_ascii_lowercase();
         webhooks.insert(event.name.clone(), json!({ method: operation }));
     }
 
@@ -188,7 +199,7 @@ impl Rewriter<'_> {
         }
         for key in ONE_SCHEMA {
             if let Some(sub) = object.get_mut(*key) {
-                self.schema(sub, &format!("{at}/{}", escape(key)), false)?;
+                self.schema(sub, &format!("{at}/{}", escape_token(key)), false)?;
             }
         }
         for key in SCHEMA_LISTS {
@@ -203,7 +214,7 @@ impl Rewriter<'_> {
                 for (name, sub) in subs.iter_mut() {
                     self.schema(
                         sub,
-                        &format!("{at}/{}/{}", escape(key), escape(name)),
+                        &format!("{at}/{}/{}", escape_token(key), escape_token(name)),
                         false,
                     )?;
                 }
@@ -215,7 +226,7 @@ impl Rewriter<'_> {
     /// `../common/types.schema.json#/$defs/uuid` in `.../events/x.schema.json` becomes
     /// `#/components/schemas/common.types/$defs/uuid`.
     fn rewrite(&self, written: &str, at: &str) -> Result<String, String> {
-        let absolute = resolve(&self.file.id, written);
+        let absolute = resolve_uri(&self.file.id, written);
         let (document, fragment) = match absolute.split_once('#') {
             Some((d, f)) => (d, f),
             None => (absolute.as_str(), ""),
@@ -254,10 +265,6 @@ impl Rewriter<'_> {
     }
 }
 
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
 fn without_fragment(uri: &str) -> &str {
     uri.split_once('#').map_or(uri, |(d, _)| d)
 }
@@ -277,145 +284,6 @@ fn percent_decode(text: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
-}
-
-/// The parts of a URI reference (RFC 3986, appendix B).
-struct Parts<'a> {
-    scheme: Option<&'a str>,
-    authority: Option<&'a str>,
-    path: &'a str,
-    query: Option<&'a str>,
-    fragment: Option<&'a str>,
-}
-
-fn split(uri: &str) -> Parts<'_> {
-    let (rest, fragment) = match uri.split_once('#') {
-        Some((r, f)) => (r, Some(f)),
-        None => (uri, None),
-    };
-    let (rest, query) = match rest.split_once('?') {
-        Some((r, q)) => (r, Some(q)),
-        None => (rest, None),
-    };
-    let (scheme, rest) = match rest.find(':') {
-        Some(colon)
-            if !rest[..colon].contains('/')
-                && rest[..colon]
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic()) =>
-        {
-            (Some(&rest[..colon]), &rest[colon + 1..])
-        }
-        _ => (None, rest),
-    };
-    let (authority, path) = match rest.strip_prefix("//") {
-        Some(after) => {
-            let end = after.find('/').unwrap_or(after.len());
-            (Some(&after[..end]), &after[end..])
-        }
-        None => (None, rest),
-    };
-    Parts {
-        scheme,
-        authority,
-        path,
-        query,
-        fragment,
-    }
-}
-
-/// Resolves `reference` against `base` as RFC 3986 section 5.2 says.
-fn resolve(base: &str, reference: &str) -> String {
-    let b = split(base);
-    let r = split(reference);
-    let (scheme, authority, path, query);
-    if r.scheme.is_some() {
-        scheme = r.scheme;
-        authority = r.authority;
-        path = remove_dot_segments(r.path);
-        query = r.query;
-    } else {
-        scheme = b.scheme;
-        if r.authority.is_some() {
-            authority = r.authority;
-            path = remove_dot_segments(r.path);
-            query = r.query;
-        } else {
-            authority = b.authority;
-            if r.path.is_empty() {
-                path = b.path.to_owned();
-                query = r.query.or(b.query);
-            } else {
-                path = if r.path.starts_with('/') {
-                    remove_dot_segments(r.path)
-                } else {
-                    remove_dot_segments(&merge(&b, r.path))
-                };
-                query = r.query;
-            }
-        }
-    }
-    let mut out = String::new();
-    if let Some(s) = scheme {
-        out.push_str(s);
-        out.push(':');
-    }
-    if let Some(a) = authority {
-        out.push_str("//");
-        out.push_str(a);
-    }
-    out.push_str(&path);
-    if let Some(q) = query {
-        out.push('?');
-        out.push_str(q);
-    }
-    if let Some(f) = r.fragment {
-        out.push('#');
-        out.push_str(f);
-    }
-    out
-}
-
-fn merge(base: &Parts<'_>, path: &str) -> String {
-    if base.authority.is_some() && base.path.is_empty() {
-        return format!("/{path}");
-    }
-    match base.path.rfind('/') {
-        Some(slash) => format!("{}{path}", &base.path[..=slash]),
-        None => path.to_owned(),
-    }
-}
-
-fn remove_dot_segments(path: &str) -> String {
-    let absolute = path.starts_with('/');
-    let body = if absolute { &path[1..] } else { path };
-    let mut out: Vec<&str> = Vec::new();
-    let mut trailing_slash = false;
-    let segments: Vec<&str> = body.split('/').collect();
-    for (i, segment) in segments.iter().enumerate() {
-        let last = i + 1 == segments.len();
-        match *segment {
-            "." => trailing_slash = last,
-            ".." => {
-                out.pop();
-                trailing_slash = last;
-            }
-            s => {
-                out.push(s);
-                trailing_slash = false;
-            }
-        }
-    }
-    let mut result = String::new();
-    if absolute {
-        result.push('/');
-    }
-    result.push_str(&out.join("/"));
-    if trailing_slash && !result.ends_with('/') {
-        result.push('/');
-    }
-    result
 }
 
 fn operation(
@@ -531,7 +399,7 @@ fn authentication_text(profile: &VendorProfile) -> String {
 
 fn responses(profile: &VendorProfile) -> Value {
     let retries = retry_summary(&profile.retry);
-    let (key, accepted) = if profile.success.statuses == "200" {
+    let (key, accepted) = if profile.success.statuses == Statuses::Exactly200 {
         (
             "200",
             format!(
@@ -574,10 +442,9 @@ fn info_description(profile: &VendorProfile) -> String {
         method = profile.http.method,
         content_type = profile.http.content_type,
         auth = authentication_summary(profile),
-        success = if profile.success.statuses == "200" {
-            "exactly 200"
-        } else {
-            "any 2xx"
+        success = match profile.success.statuses {
+            Statuses::Exactly200 => "exactly 200",
+            Statuses::Any2xx => "any 2xx",
         },
         timeout = timeout_summary(profile),
         retries = retry_summary(&profile.retry),
@@ -587,43 +454,8 @@ fn info_description(profile: &VendorProfile) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hookcert_codegen::model::Schema;
+    use hookcert_catalog::{DIALECT, Schema};
     use std::path::PathBuf;
-
-    #[test]
-    fn relative_references_resolve_as_rfc_3986_says() {
-        let base = "https://hookcert.dev/schemas/spotio/events/lead.added.schema.json";
-        for (reference, expected) in [
-            (
-                "../common/lead.schema.json",
-                "https://hookcert.dev/schemas/spotio/common/lead.schema.json",
-            ),
-            (
-                "../common/types.schema.json#/$defs/uuid",
-                "https://hookcert.dev/schemas/spotio/common/types.schema.json#/$defs/uuid",
-            ),
-            (
-                "#/$defs/event",
-                "https://hookcert.dev/schemas/spotio/events/lead.added.schema.json#/$defs/event",
-            ),
-            (
-                "types.schema.json",
-                "https://hookcert.dev/schemas/spotio/events/types.schema.json",
-            ),
-            ("/x/./y/../z", "https://hookcert.dev/x/z"),
-            ("../../../../../a", "https://hookcert.dev/a"),
-            ("//other.example/p", "https://other.example/p"),
-            ("urn:x:y", "urn:x:y"),
-            (
-                "?q",
-                "https://hookcert.dev/schemas/spotio/events/lead.added.schema.json?q",
-            ),
-            ("./", "https://hookcert.dev/schemas/spotio/events/"),
-            ("..", "https://hookcert.dev/schemas/spotio/"),
-        ] {
-            assert_eq!(resolve(base, reference), expected, "{reference}");
-        }
-    }
 
     fn file(path: &str, raw: Value) -> SchemaFile {
         SchemaFile {

@@ -3,14 +3,13 @@
 //! contract says (the vendor's success status; 401 bad authentication; 400 malformed).
 //! `certify` without `--url` certifies it; `listen` (issue 5) turns it into a checker.
 
-use crate::credentials::{self, Auth};
-use crate::request::Redactor;
+use crate::catalog::CatalogError;
+use crate::redact::Redactor;
 use crate::sender_check::{Received, SenderCheck};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
-use hookcert_codegen::profile::{AuthScheme, VendorProfile};
-use hookcert_events::auth::{AuthError, HeaderLookup, Secret, Verifier, rsa_sha256};
+use hookcert_events::auth::{AuthError, Credentials, HeaderLookup, Place, SetupError, Verifier};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -21,8 +20,11 @@ pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReceiverError {
-    #[error("{0}")]
-    Config(String),
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    /// The receiver's credentials do not fit the vendor's scheme.
+    #[error(transparent)]
+    Credentials(#[from] SetupError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -35,7 +37,7 @@ pub enum ReceiverError {
 pub struct ReceiverConfig {
     pub vendor: String,
     /// The receiver's half: the secret, the public key, the expected headers.
-    pub auth: Auth,
+    pub credentials: Credentials,
     /// Waited before each answer.
     pub delay: Duration,
     /// When set, the receiver is a checker of its sender (`listen`): every request is judged
@@ -52,10 +54,10 @@ pub struct Checker {
 }
 
 impl ReceiverConfig {
-    pub fn new(vendor: &str, auth: Auth) -> Self {
+    pub fn new(vendor: &str, credentials: Credentials) -> Self {
         ReceiverConfig {
             vendor: vendor.to_owned(),
-            auth,
+            credentials,
             delay: Duration::ZERO,
             check: None,
         }
@@ -102,55 +104,17 @@ impl Drop for RunningReceiver {
     }
 }
 
-/// The verifier a receiver checks deliveries with.
-pub fn verifier(profile: &VendorProfile, auth: &Auth) -> Result<Verifier, ReceiverError> {
-    let a = &profile.authentication;
-    let header = a.header.clone().unwrap_or_default();
-    let field = a.body_field.clone().unwrap_or_default();
-    let wrong = |what: &str| ReceiverError::Config(format!("{} verifies with {what}", profile.id));
-    Ok(match (a.scheme, auth) {
-        (AuthScheme::HmacSha256Hex, Auth::Secret(s)) => Verifier::HmacSha256Hex {
-            header,
-            secret: Secret::new(s.as_bytes()),
-        },
-        (AuthScheme::HmacSha256Hex, _) => return Err(wrong("a secret")),
-        (AuthScheme::RsaSha256Pkcs1v15Base64, Auth::PublicKeyPem(pem)) => Verifier::RsaSha256 {
-            header,
-            key: Box::new(
-                rsa_sha256::public_key_from_pem(pem)
-                    .map_err(|e| ReceiverError::Config(format!("--public-key: {e}")))?,
-            ),
-        },
-        (AuthScheme::RsaSha256Pkcs1v15Base64, _) => return Err(wrong("a public key")),
-        (AuthScheme::BodySecret, Auth::Secret(s)) => Verifier::BodySecret {
-            field,
-            secret: Secret::new(s.as_bytes()),
-        },
-        (AuthScheme::BodySecret, _) => return Err(wrong("a secret")),
-        (AuthScheme::HandshakeKey, Auth::Secret(s)) => Verifier::HandshakeKey {
-            field,
-            key: Some(Secret::new(s.as_bytes())),
-        },
-        (AuthScheme::HandshakeKey, _) => Verifier::HandshakeKey { field, key: None },
-        (AuthScheme::CustomHeaders, Auth::Headers(h)) => Verifier::Headers(
-            h.iter()
-                .map(|(n, v)| (n.clone(), Secret::new(v.as_bytes())))
-                .collect(),
-        ),
-        (AuthScheme::CustomHeaders, _) => Verifier::Headers(Vec::new()),
-    })
-}
-
 /// Starts the receiver on `addr` (port 0: a free port).
 pub async fn start(
     config: ReceiverConfig,
     addr: SocketAddr,
 ) -> Result<RunningReceiver, ReceiverError> {
-    let vendor = crate::catalog::vendor(&config.vendor).map_err(ReceiverError::Config)?;
+    let vendor = crate::catalog::vendor(&config.vendor)?;
+    let authentication = crate::catalog::authentication(vendor)?;
     let shared = Arc::new(Shared {
         vendor: config.vendor.clone(),
-        verifier: verifier(&vendor.profile, &config.auth)?,
-        redactor: redactor(&config.auth),
+        verifier: Verifier::new(&authentication, &config.credentials)?,
+        redactor: Redactor::new(config.credentials.redactions()),
         delay: config.delay,
         check: config.check,
     });
@@ -206,25 +170,6 @@ impl Judgement {
     }
 }
 
-/// What must not appear in the receiver's answers and lines: its secrets and the near misses
-/// of them that a sender under test may send.
-fn redactor(auth: &Auth) -> Redactor {
-    let secrets: Vec<String> = match auth {
-        Auth::Secret(s) => vec![s.clone()],
-        Auth::Headers(h) => h.iter().map(|(_, v)| v.clone()).collect(),
-        Auth::None | Auth::PrivateKeyPem(_) | Auth::PublicKeyPem(_) => Vec::new(),
-    };
-    let mut all = Vec::new();
-    for s in secrets.into_iter().filter(|s| !s.is_empty()) {
-        all.extend(credentials::secret_variants(&s).into_iter().map(|(_, v)| v));
-        all.push(s);
-    }
-    all.retain(|s| s.len() >= 4);
-    all.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    all.dedup();
-    Redactor::new(all)
-}
-
 /// Judges one request as a correct receiver: authentication first (a body secret needs the
 /// body to be JSON, so a malformed body is a 400 there), then parsing and validation.
 pub fn judge_request(
@@ -245,10 +190,14 @@ pub fn judge_request(
     };
     match verifier.verify(&Headers(headers), body) {
         Ok(()) => {}
-        Err(AuthError::Malformed { what, reason }) if what == "body" => {
-            let error = format!("body: {reason}");
-            return refuse(StatusCode::BAD_REQUEST, error, Ok(()));
-        }
+        // The secret travels in a body that cannot be read: bad input, not a forgery.
+        Err(
+            e @ (AuthError::BodyNotJson { .. }
+            | AuthError::Malformed {
+                place: Place::BodyField(_),
+                ..
+            }),
+        ) => return refuse(StatusCode::BAD_REQUEST, e.to_string(), Ok(())),
         Err(e) => return refuse(StatusCode::UNAUTHORIZED, e.to_string(), Err(e.to_string())),
     }
     match hookcert_events::parse(vendor, body) {
@@ -296,7 +245,7 @@ async fn handle(
     let body = if status == judgement.status {
         judgement.body
     } else {
-        serde_json::json!({ "error": "answered 500 on purpose (--fail-first)" }).to_string()
+        serde_json::json!({ "error": "answered 500 on purpose: this attempt is one the listener was told to fail" }).to_string()
     };
     (status, body)
 }

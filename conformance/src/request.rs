@@ -1,6 +1,7 @@
 //! A request the harness sends, how it is recorded in the report (secrets redacted), and the
 //! shell command that replays it.
 
+use crate::redact::Redactor;
 use crate::report::RequestRecord;
 use sha2::{Digest, Sha256};
 
@@ -19,136 +20,6 @@ pub struct Request {
 const PREVIEW_BYTES: usize = 4096;
 /// Bodies above this size are replayed from `body_command`, not inlined.
 const INLINE_LIMIT: usize = 64 * 1024;
-
-/// Replaces secrets in anything shown.
-#[derive(Debug, Clone, Default)]
-pub struct Redactor {
-    /// Longest first.
-    secrets: Vec<String>,
-    /// How a replay command rebuilds each of `secrets` from the variable that holds the real
-    /// secret: itself, or one of its near misses (the auth suite's wrong secrets).
-    forms: Vec<Form>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Form {
-    Secret,
-    Half,
-    LastChanged(char),
-    SpaceAppended,
-    /// A variant no shell expression is known for: replayed as the redaction marker.
-    Unknown,
-}
-
-pub const REDACTED: &str = "[redacted]";
-
-impl Redactor {
-    pub fn new(secrets: Vec<String>) -> Self {
-        let forms = secrets
-            .iter()
-            .map(|s| {
-                let variant = secrets.iter().find_map(|base| {
-                    crate::credentials::secret_variants(base)
-                        .into_iter()
-                        .find(|(_, v)| v == s && base != s)
-                        .map(|(how, _)| (how, base))
-                });
-                match variant {
-                    None => Form::Secret,
-                    Some((how, _)) if how.contains("half") => Form::Half,
-                    Some((how, _)) if how.contains("space") => Form::SpaceAppended,
-                    Some((how, _)) if how.contains("last character") => {
-                        Form::LastChanged(s.chars().last().unwrap_or('x'))
-                    }
-                    Some(_) => Form::Unknown,
-                }
-            })
-            .collect();
-        Redactor { secrets, forms }
-    }
-
-    pub fn text(&self, s: &str) -> String {
-        self.replace(s, REDACTED)
-    }
-
-    fn replace(&self, s: &str, with: &str) -> String {
-        let mut out = s.to_owned();
-        for secret in &self.secrets {
-            if out.contains(secret.as_str()) {
-                out = out.replace(secret.as_str(), with);
-            }
-        }
-        out
-    }
-
-    fn contains_secret(&self, s: &str) -> bool {
-        self.secrets.iter().any(|x| s.contains(x.as_str()))
-    }
-
-    /// `bytes` cut where a secret starts: text, and the index of the secret found there.
-    fn pieces<'b>(&self, bytes: &'b [u8]) -> Vec<(&'b [u8], Option<usize>)> {
-        let mut out = Vec::new();
-        let (mut start, mut i) = (0, 0);
-        while i < bytes.len() {
-            let found = self
-                .secrets
-                .iter()
-                .position(|s| !s.is_empty() && bytes[i..].starts_with(s.as_bytes()));
-            match found {
-                Some(k) => {
-                    out.push((&bytes[start..i], None));
-                    out.push((&bytes[i..i], Some(k)));
-                    i += self.secrets[k].len();
-                    start = i;
-                }
-                None => i += 1,
-            }
-        }
-        out.push((&bytes[start..], None));
-        out
-    }
-
-    /// A POSIX shell word (to put inside double quotes) that rebuilds secret `k` from the
-    /// variable `var`, which holds the real secret.
-    fn expression(&self, k: usize, var: &str) -> String {
-        match self.forms.get(k).copied().unwrap_or(Form::Unknown) {
-            Form::Secret => format!("${{{var}}}"),
-            Form::Half => format!("$(printf '%s' \"${var}\" | cut -c -$((${{#{var}}} / 2)))"),
-            Form::LastChanged(c) => format!("${{{var}%?}}{c}"),
-            Form::SpaceAppended => format!("${{{var}}} "),
-            Form::Unknown => REDACTED.to_owned(),
-        }
-    }
-
-    /// Shell text in which secrets occur only inside single quotes, with each secret replaced
-    /// by the expression that rebuilds it from `var`.
-    fn in_single_quotes(&self, shell: &str, var: &str) -> String {
-        self.pieces(shell.as_bytes())
-            .into_iter()
-            .map(|(text, secret)| match secret {
-                Some(k) => format!("'\"{}\"'", self.expression(k, var)),
-                None => String::from_utf8_lossy(text).into_owned(),
-            })
-            .collect()
-    }
-
-    /// A command that prints exactly `body`, its secrets rebuilt from `var`.
-    fn printf_body(&self, body: &[u8], var: &str) -> String {
-        let pieces = self.pieces(body);
-        if pieces.len() == 1 {
-            return printf_bytes(body);
-        }
-        let parts: Vec<String> = pieces
-            .into_iter()
-            .filter(|(text, secret)| secret.is_some() || !text.is_empty())
-            .map(|(text, secret)| match secret {
-                Some(k) => format!("printf '%s' \"{}\"", self.expression(k, var)),
-                None => printf_bytes(text),
-            })
-            .collect();
-        format!("{{ {}; }}", parts.join("; "))
-    }
-}
 
 impl Request {
     pub fn new(method: &str, headers: Vec<(String, String)>, body: Vec<u8>) -> Self {
@@ -223,7 +94,7 @@ pub fn quote(s: &str) -> String {
 }
 
 /// `printf` that writes exactly these bytes (no trailing newline; non-UTF-8 as octal escapes).
-fn printf_bytes(bytes: &[u8]) -> String {
+pub(crate) fn printf_bytes(bytes: &[u8]) -> String {
     let mut out = String::from("printf '%b' '");
     for &b in bytes {
         match b {
@@ -258,7 +129,9 @@ mod tests {
 
     #[test]
     fn secrets_are_redacted_and_read_from_the_environment() {
-        let redactor = Redactor::new(vec!["whsec_abcdef".into()]);
+        let redactor = Redactor::new(
+            hookcert_events::auth::Credentials::Secret("whsec_abcdef".into()).redactions(),
+        );
         let request = Request::new(
             "POST",
             vec![("Authorization".into(), "Bearer whsec_abcdef".into())],
@@ -274,14 +147,10 @@ mod tests {
     #[test]
     fn the_near_misses_of_a_secret_replay_from_the_environment() {
         let secret = "wh_0123456789abcdef";
-        let mut all: Vec<String> = crate::credentials::secret_variants(secret)
-            .into_iter()
-            .map(|(_, v)| v)
-            .collect();
-        all.push(secret.into());
-        all.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        let redactor = Redactor::new(all.clone());
-        for value in &all {
+        let redactions =
+            hookcert_events::auth::Credentials::Secret(secret.into()).redactions();
+        let redactor = Redactor::new(redactions.clone());
+        for value in redactions.iter().map(|r| &r.text) {
             let body = format!("{{\"secret\":\"{value}\",\"n\":1}}").into_bytes();
             let cmd = Request::new("POST", vec![], body.clone()).curl("http://x/", &redactor);
             assert!(!cmd.contains(&secret[..secret.len() / 2]), "{cmd}");

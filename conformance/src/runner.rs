@@ -2,16 +2,18 @@
 //! of deliveries that were not accepted, the repeats that tell a steady failure from a flaky
 //! one, and the shrinking of failing generated events.
 
-use crate::http_client::{Client, Outcome};
-use crate::judge::{self, Success};
+use crate::http_client::{Client, Outcome, TransportError};
+use crate::judge;
+use crate::redact::Redactor;
 use crate::report::{Attempt, CaseReport, LatencyStats, Observed, Purpose, Verdict};
-use crate::request::{Redactor, Request};
+use crate::request::Request;
 use crate::retry_policy;
+use crate::sender::Sender;
 use crate::shrink;
-use crate::signing::Sender;
 use crate::suites::{Case, Expect, Plan, Source};
-use hookcert_codegen::model::Vendor;
+use hookcert_catalog::{Statuses, Vendor};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// Requests a shrink may send for one case, and cases shrunk in one run.
@@ -29,8 +31,10 @@ pub struct Runner<'a> {
     pub time_scale: f64,
     pub started: Instant,
     pub on_case: Option<OnCase<'a>>,
-    success: Success,
+    success: Statuses,
     shrunk: usize,
+    /// Requests of the run that got no answer within the timeout.
+    timeouts: AtomicUsize,
 }
 
 /// One request's record, kept with its outcome for judging.
@@ -56,8 +60,9 @@ impl<'a> Runner<'a> {
             time_scale,
             started: Instant::now(),
             on_case: None,
-            success: Success::from_profile(&vendor.profile.success.statuses),
+            success: vendor.profile.success.statuses,
             shrunk: 0,
+            timeouts: AtomicUsize::new(0),
         }
     }
 
@@ -67,7 +72,11 @@ impl<'a> Runner<'a> {
         for case in cases {
             let report = match &case.plan {
                 Plan::Latency => continue,
-                _ => self.run_case(case).await,
+                Plan::Skip(why) => self.skipped(case, why),
+                Plan::One(request) => self.run_case(case, std::slice::from_ref(request)).await,
+                Plan::Sequence(requests) | Plan::Concurrent(requests) => {
+                    self.run_case(case, requests).await
+                }
             };
             if let Some(on_case) = self.on_case.as_mut() {
                 on_case(&report);
@@ -76,7 +85,7 @@ impl<'a> Runner<'a> {
         }
         let stats = latency_stats(&reports, self.success);
         if let Some(case) = cases.iter().find(|c| matches!(c.plan, Plan::Latency)) {
-            let report = self.latency_report(case, &reports, stats);
+            let report = self.latency_report(case, stats);
             if let Some(on_case) = self.on_case.as_mut() {
                 on_case(&report);
             }
@@ -85,19 +94,24 @@ impl<'a> Runner<'a> {
         (reports, stats)
     }
 
-    async fn run_case(&mut self, case: &Case) -> CaseReport {
+    async fn run_case(&mut self, case: &Case, requests: &[Request]) -> CaseReport {
         match &case.plan {
-            Plan::Skip(why) => self.skipped(case, why),
-            Plan::One(request) => self.run_sequence(case, std::slice::from_ref(request)).await,
-            Plan::Sequence(requests) => self.run_sequence(case, requests).await,
-            Plan::Concurrent(requests) => self.run_concurrent(case, requests).await,
-            Plan::Latency => self.skipped(case, "judged after the other cases"),
+            Plan::Concurrent(_) => self.run_concurrent(case, requests).await,
+            _ => self.run_sequence(case, requests).await,
+        }
+    }
+
+    /// Counts what the latency case judges: requests that got no answer in time.
+    fn note(&self, outcome: &Outcome) {
+        if outcome.error() == Some(&TransportError::Timeout) {
+            self.timeouts.fetch_add(1, Ordering::Relaxed);
         }
     }
 
     async fn send(&self, request: &Request, purpose: Purpose) -> Sent {
         let sent_at_ms = self.started.elapsed().as_millis() as u64;
         let outcome = self.client.send(request).await;
+        self.note(&outcome);
         let attempt = Attempt {
             purpose,
             sent_at_ms,
@@ -214,6 +228,7 @@ impl<'a> Runner<'a> {
         done.sort_by_key(|(i, ..)| *i);
         done.into_iter()
             .map(|(_, sent_at_ms, outcome, request)| {
+                self.note(&outcome);
                 let attempt = Attempt {
                     purpose: Purpose::Case,
                     sent_at_ms,
@@ -349,18 +364,9 @@ impl<'a> Runner<'a> {
         report.reproduce = Some(best_request.curl(&self.client.target().url, &self.redactor));
     }
 
-    fn latency_report(
-        &self,
-        case: &Case,
-        reports: &[CaseReport],
-        stats: Option<LatencyStats>,
-    ) -> CaseReport {
+    fn latency_report(&self, case: &Case, stats: Option<LatencyStats>) -> CaseReport {
         let timeout = self.client.timeout();
-        let timeouts = reports
-            .iter()
-            .flat_map(|r| &r.attempts)
-            .filter(|a| a.observed.error.as_deref() == Some("timeout"))
-            .count();
+        let timeouts = self.timeouts.load(Ordering::Relaxed);
         let max = stats.map_or(Duration::ZERO, |s| {
             Duration::from_secs_f64(s.max_ms / 1000.0)
         });
@@ -422,7 +428,7 @@ fn round_ms(d: Duration) -> f64 {
 }
 
 /// Percentiles over every accepted answer of the run.
-fn latency_stats(reports: &[CaseReport], success: Success) -> Option<LatencyStats> {
+fn latency_stats(reports: &[CaseReport], success: Statuses) -> Option<LatencyStats> {
     let mut ms: Vec<f64> = reports
         .iter()
         .flat_map(|r| &r.attempts)

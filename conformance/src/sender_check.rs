@@ -3,7 +3,7 @@
 //! intervals that increase where the document says so, an attempt counter that counts up, and
 //! the same event on every retry. Pure logic over what arrived and when; the receiver feeds it.
 
-use hookcert_codegen::profile::{EnvelopeKind, VendorProfile};
+use hookcert_catalog::{EnvelopeKind, Intervals, VendorProfile};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -171,6 +171,7 @@ impl SenderCheck {
             .as_ref()
             .map(|v| {
                 self.profile
+                    .envelope
                     .event_slots(v)
                     .into_iter()
                     .filter_map(|s| s.event_type)
@@ -229,7 +230,7 @@ impl SenderCheck {
                 retry.max_retries
             ));
         }
-        if retry.intervals.as_deref() == Some("increasing") && delivery.times.len() >= 2 {
+        if retry.intervals == Some(Intervals::Increasing) && delivery.times.len() >= 2 {
             let n = delivery.times.len();
             let previous = delivery.times[n - 1].saturating_duration_since(delivery.times[n - 2]);
             let this = request.at.saturating_duration_since(delivery.times[n - 1]);

@@ -1,15 +1,14 @@
 //! `hookcert bench`: every delivery valid, signed and recorded. The reference receiver checks
 //! each one (signature, schema), so a bench that sent junk fast would show here as refusals.
 
-use hookcert::Auth;
-use hookcert::receiver::{ReceiverConfig, start};
+use hookcert::{BenchConfig, Credentials, ReceiverConfig, start_receiver as start};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_delivery_is_accepted_by_the_reference_receiver_and_recorded() {
     for vendor in ["spotio", "breakcold"] {
         let secret = "wh_benchTestSecret";
         let receiver = start(
-            ReceiverConfig::new(vendor, Auth::Secret(secret.into())),
+            ReceiverConfig::new(vendor, Credentials::Secret(secret.into())),
             ([127, 0, 0, 1], 0).into(),
         )
         .await
@@ -17,10 +16,10 @@ async fn every_delivery_is_accepted_by_the_reference_receiver_and_recorded() {
         let dir = tempfile::tempdir().expect("a temp dir");
         let record = dir.path().join("records.jsonl");
         let script = dir.path().join("post.lua");
-        let result = hookcert::bench::run(hookcert::bench::BenchConfig {
+        let result = hookcert::bench(BenchConfig {
             vendor: vendor.into(),
             url: receiver.url(),
-            auth: Auth::Secret(secret.into()),
+            credentials: Credentials::Secret(secret.into()),
             deliveries: 1500,
             concurrency: 8,
             seed: 1,

@@ -83,7 +83,7 @@ async fn missed(row: &Row) -> Option<String> {
     let mut certification = Certification::new(row.vendor)
         .expect("a catalog vendor")
         .url(receiver.url.clone())
-        .auth(auth)
+        .credentials(auth)
         .seed(7)
         .cases(4)
         // The vendors' retry schedules would otherwise wait minutes on a refused delivery.

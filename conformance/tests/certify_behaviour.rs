@@ -5,7 +5,7 @@
 
 mod support;
 
-use hookcert::report::{Purpose, Report};
+use hookcert::{Purpose, Report};
 use hookcert::{Certification, Verdict};
 use support::independent_receiver::{Fault, start};
 use support::{credentials, list};
@@ -42,7 +42,7 @@ async fn the_same_seed_sends_byte_identical_requests() {
             Certification::new(vendor)
                 .expect("a vendor")
                 .url(receiver.url.clone())
-                .auth(auth.clone())
+                .credentials(auth.clone())
                 .seed(seed)
                 .cases(4)
                 .run()
@@ -76,7 +76,7 @@ async fn deliveries_not_accepted_get_the_vendors_retries() {
         let report = Certification::new(vendor)
             .expect("a vendor")
             .url(receiver.url.clone())
-            .auth(auth)
+            .credentials(auth)
             .suites(&["golden"])
             .events(&[event])
             .time_scale(0.001)
@@ -126,7 +126,7 @@ async fn failing_generated_events_are_shrunk_against_the_endpoint() {
     let report = Certification::new("spotio")
         .expect("a vendor")
         .url(receiver.url.clone())
-        .auth(auth)
+        .credentials(auth)
         .suites(&["generated"])
         .seed(3)
         .cases(8)
@@ -169,7 +169,7 @@ async fn repeats_that_disagree_are_flaky() {
     let report = Certification::new("breakcold")
         .expect("a vendor")
         .url(receiver.url.clone())
-        .auth(auth)
+        .credentials(auth)
         .suites(&["golden"])
         .time_scale(0.0)
         .run()
@@ -204,7 +204,7 @@ async fn the_json_report_matches_its_published_schema() {
     let report = Certification::new("tomba")
         .expect("a vendor")
         .url(receiver.url.clone())
-        .auth(auth)
+        .credentials(auth)
         .cases(2)
         .run()
         .await

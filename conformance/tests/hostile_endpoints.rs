@@ -7,7 +7,7 @@
 //! its transport outcome, send exactly the requests the endpoint saw, and keep its memory
 //! bounded whatever the endpoint pushes.
 
-use hookcert::report::Report;
+use hookcert::Report;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Command, Stdio};

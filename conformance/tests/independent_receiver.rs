@@ -4,16 +4,16 @@
 
 mod support;
 
-use hookcert::{Auth, Certification, Report, Verdict};
+use hookcert::{Certification, Credentials, Report, Verdict};
 use support::independent_receiver::{ReceiverAuth, start};
 use support::{credentials, list};
 
-async fn certify(vendor: &str, auth: Auth, receiver_auth: ReceiverAuth) -> Report {
+async fn certify(vendor: &str, auth: Credentials, receiver_auth: ReceiverAuth) -> Report {
     let receiver = start(vendor, receiver_auth, None).await;
     let report = Certification::new(vendor)
         .expect("a catalog vendor")
         .url(receiver.url.clone())
-        .auth(auth)
+        .credentials(auth)
         .seed(7)
         .time_scale(0.001)
         .run()
@@ -109,14 +109,14 @@ async fn tomba_independent_receiver_passes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clinchpad_without_key_passes_and_skips_auth() {
-    let report = certify("clinchpad", Auth::None, ReceiverAuth::None).await;
+    let report = certify("clinchpad", Credentials::None, ReceiverAuth::None).await;
     assert_no_fail("clinchpad without a key", &report);
     assert_auth_skipped("clinchpad without a key", &report);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tomba_without_headers_passes_and_skips_auth() {
-    let report = certify("tomba", Auth::None, ReceiverAuth::None).await;
+    let report = certify("tomba", Credentials::None, ReceiverAuth::None).await;
     assert_no_fail("tomba without headers", &report);
     assert_auth_skipped("tomba without headers", &report);
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use base64::Engine;
-use hookcert::keygen::{KeygenError, write_pair};
+use hookcert::{KeygenError, write_key_pair as write_pair};
 use hookcert_events::auth::rsa_sha256;
 
 fn workspace_root() -> PathBuf {

@@ -4,11 +4,11 @@
 //! gets its verdict and exit status from the real binary. And `send` to `listen` for every
 //! event of every vendor.
 
-use hookcert::credentials::{Auth, Credentials};
-use hookcert::http_client::{Client, Target};
-use hookcert::request::Request;
-use hookcert::signing::Sender;
+mod support;
+
+use hookcert::Credentials;
 use std::io::{BufRead, BufReader};
+use support::http::TestSender;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -16,7 +16,7 @@ use std::time::Duration;
 const SECRET: &str = "wh_listenTestSecret1";
 
 fn golden(vendor: &str, event: &str) -> Vec<u8> {
-    let catalog = hookcert::catalog::catalog().expect("catalog");
+    let catalog = hookcert_catalog::embedded().expect("catalog");
     let v = catalog.vendor(vendor).expect("vendor");
     let example = v
         .examples
@@ -79,35 +79,39 @@ impl Listener {
     }
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime")
+/// A request a sender of the test sends: headers and body.
+struct Request {
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
 }
 
 /// Sends `request` and returns the status.
 fn post(url: &str, request: &Request) -> u16 {
-    let client = Client::new(Target::parse(url).expect("url"), Duration::from_secs(5));
-    runtime()
-        .block_on(client.send(request))
-        .status()
-        .expect("an answer")
+    support::http::send(url, "POST", &request.headers, &request.body).status
 }
 
-fn sender(vendor: &str, auth: &Auth) -> Sender {
-    let profile = &hookcert::catalog::vendor(vendor).expect("vendor").profile;
-    Sender::new(
-        profile,
-        Credentials::new(profile, auth).expect("credentials"),
-        None,
-    )
+fn sender(vendor: &str, credentials: &Credentials) -> TestSender {
+    TestSender::new(vendor, credentials)
 }
 
-fn salesiq_attempt(sender: &Sender, body: &[u8], attempt: u32) -> Request {
-    let body = hookcert::body_edit::set_field(body, "attempt", Some(&attempt.to_string()))
+/// `body` made authentic by `sender`.
+fn authentic(sender: &TestSender, body: &[u8]) -> Request {
+    let (headers, body) = sender.authentic(body);
+    Request { headers, body }
+}
+
+/// Exactly `body`, signed by `sender`.
+fn signed(sender: &TestSender, body: Vec<u8>) -> Request {
+    Request {
+        headers: sender.headers(&body),
+        body,
+    }
+}
+
+fn salesiq_attempt(sender: &TestSender, body: &[u8], attempt: u32) -> Request {
+    let body = hookcert_events::with_top_level(body, "attempt", Some(&attempt.to_string()))
         .expect("an object");
-    sender.signed(body)
+    signed(sender, body)
 }
 
 #[test]
@@ -128,8 +132,8 @@ fn a_correct_spotio_sender_retries_with_increasing_intervals() {
         "--report-json",
         report_path.to_str().expect("utf-8"),
     ]);
-    let s = sender("spotio", &Auth::Secret(SECRET.into()));
-    let request = s.authentic(&golden("spotio", "lead.added"));
+    let s = sender("spotio", &Credentials::Secret(SECRET.into()));
+    let request = authentic(&s, &golden("spotio", "lead.added"));
     let mut statuses = vec![post(&l.url, &request)];
     for wait in [40, 120] {
         std::thread::sleep(Duration::from_millis(wait));
@@ -139,7 +143,7 @@ fn a_correct_spotio_sender_retries_with_increasing_intervals() {
     let (code, out) = l.finish();
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("PASS: 1 deliveries (3 requests)"), "{out}");
-    let report: hookcert::sender_check::ListenReport =
+    let report: hookcert::ListenReport =
         serde_json::from_slice(&std::fs::read(&report_path).expect("the report")).expect("JSON");
     let statuses: Vec<u16> = report.deliveries[0]
         .attempts
@@ -166,7 +170,7 @@ fn a_correct_salesiq_sender_counts_its_attempts() {
         "--duration-s",
         "20",
     ]);
-    let s = sender("zoho-salesiq", &Auth::PrivateKeyPem(k.private_pem.clone()));
+    let s = sender("zoho-salesiq", &Credentials::PrivateKeyPem(k.private_pem.clone()));
     let body = golden("zoho-salesiq", "operator.created");
     let statuses: Vec<u16> = (1..=4)
         .map(|n| post(&l.url, &salesiq_attempt(&s, &body, n)))
@@ -199,11 +203,10 @@ fn an_unsigned_delivery_is_refused_and_reported() {
             "20",
         ],
         |url| {
-            let request = Request::new(
-                "POST",
-                vec![("Content-Type".into(), "application/json".into())],
-                golden("spotio", "lead.added"),
-            );
+            let request = Request {
+                headers: vec![("Content-Type".into(), "application/json".into())],
+                body: golden("spotio", "lead.added"),
+            };
             assert_eq!(post(url, &request), 401);
         },
         "authentication: header X-Signature is missing",
@@ -229,7 +232,7 @@ fn a_delivery_signed_with_the_wrong_key_is_refused_and_reported() {
         |url| {
             let s = sender(
                 "zoho-salesiq",
-                &Auth::PrivateKeyPem(other.private_pem.clone()),
+                &Credentials::PrivateKeyPem(other.private_pem.clone()),
             );
             let request = salesiq_attempt(&s, &golden("zoho-salesiq", "operator.created"), 1);
             assert_eq!(post(url, &request), 401);
@@ -253,8 +256,8 @@ fn too_many_retries_are_reported() {
             "2",
         ],
         |url| {
-            let s = sender("breakcold", &Auth::Secret(SECRET.into()));
-            let request = s.authentic(&golden("breakcold", "lead.create"));
+            let s = sender("breakcold", &Credentials::Secret(SECRET.into()));
+            let request = authentic(&s, &golden("breakcold", "lead.create"));
             assert_eq!(post(url, &request), 500);
             assert_eq!(post(url, &request), 200);
         },
@@ -278,8 +281,8 @@ fn intervals_that_do_not_increase_are_reported() {
             "20",
         ],
         |url| {
-            let s = sender("spotio", &Auth::Secret(SECRET.into()));
-            let request = s.authentic(&golden("spotio", "lead.added"));
+            let s = sender("spotio", &Credentials::Secret(SECRET.into()));
+            let request = authentic(&s, &golden("spotio", "lead.added"));
             post(url, &request);
             for wait in [150, 150, 30] {
                 std::thread::sleep(Duration::from_millis(wait));
@@ -308,7 +311,7 @@ fn an_attempt_counter_that_does_not_count_is_reported() {
             "20",
         ],
         |url| {
-            let s = sender("zoho-salesiq", &Auth::PrivateKeyPem(k.private_pem.clone()));
+            let s = sender("zoho-salesiq", &Credentials::PrivateKeyPem(k.private_pem.clone()));
             let request = salesiq_attempt(&s, &golden("zoho-salesiq", "operator.created"), 1);
             assert_eq!(post(url, &request), 500);
             assert_eq!(post(url, &request), 200);
@@ -331,11 +334,11 @@ fn a_schema_violation_is_refused_and_reported() {
             "20",
         ],
         |url| {
-            let s = sender("spotio", &Auth::Secret(SECRET.into()));
+            let s = sender("spotio", &Credentials::Secret(SECRET.into()));
             let text = String::from_utf8(golden("spotio", "lead.added")).expect("utf-8");
             let mut value: serde_json::Value = serde_json::from_str(&text).expect("json");
             value["payload"][0]["date"] = "yesterday".into();
-            let request = s.signed(serde_json::to_vec(&value).expect("json"));
+            let request = signed(&s, serde_json::to_vec(&value).expect("json"));
             assert_eq!(post(url, &request), 400);
         },
         "/payload/0/date: \"yesterday\" does not match",
@@ -358,15 +361,15 @@ fn a_different_event_on_retry_is_reported() {
             "20",
         ],
         |url| {
-            let s = sender("spotio", &Auth::Secret(SECRET.into()));
+            let s = sender("spotio", &Credentials::Secret(SECRET.into()));
             let body = golden("spotio", "lead.added");
-            assert_eq!(post(url, &s.authentic(&body)), 500);
+            assert_eq!(post(url, &authentic(&s, &body)), 500);
             // Same type, date and id: the retry of that delivery, but its data changed.
             let mut value: serde_json::Value = serde_json::from_slice(&body).expect("json");
             value["payload"][0]["data"]["x_changed"] = true.into();
             std::thread::sleep(Duration::from_millis(50));
             assert_eq!(
-                post(url, &s.signed(serde_json::to_vec(&value).expect("json"))),
+                post(url, &signed(&s, serde_json::to_vec(&value).expect("json"))),
                 200
             );
         },
@@ -376,25 +379,25 @@ fn a_different_event_on_retry_is_reported() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn send_to_listen_succeeds_for_every_event_of_every_vendor() {
-    use hookcert::listen::{ListenConfig, StopWhen};
-    let catalog = hookcert::catalog::catalog().expect("catalog");
+    use hookcert::{ListenConfig, StopWhen};
+    let catalog = hookcert_catalog::embedded().expect("catalog");
     let k = keys();
     for vendor in &catalog.vendors {
         let id = vendor.profile.id.as_str();
         let (send_auth, listen_auth) = match id {
             "zoho-salesiq" => (
-                Auth::PrivateKeyPem(k.private_pem.clone()),
-                Auth::PublicKeyPem(std::fs::read_to_string(k.public_file.path()).expect("pem")),
+                Credentials::PrivateKeyPem(k.private_pem.clone()),
+                Credentials::PublicKeyPem(std::fs::read_to_string(k.public_file.path()).expect("pem")),
             ),
             "tomba" => {
-                let h = vec![("Authorization".to_owned(), "Bearer wh_tomba".to_owned())];
-                (Auth::Headers(h.clone()), Auth::Headers(h))
+                let h = vec![("Authorization".to_owned(), "Bearer wh_tomba".into())];
+                (Credentials::Headers(h.clone()), Credentials::Headers(h))
             }
-            _ => (Auth::Secret(SECRET.into()), Auth::Secret(SECRET.into())),
+            _ => (Credentials::Secret(SECRET.into()), Credentials::Secret(SECRET.into())),
         };
-        let listening = hookcert::listen::start(ListenConfig {
+        let listening = hookcert::listen(ListenConfig {
             vendor: id.to_owned(),
-            auth: listen_auth,
+            credentials: listen_auth,
             addr: ([127, 0, 0, 1], 0).into(),
             fail_first: 0,
             delay: Duration::ZERO,
@@ -405,11 +408,11 @@ async fn send_to_listen_succeeds_for_every_event_of_every_vendor() {
         let mut sent = 0;
         for event in &vendor.events {
             for generated_seed in [None, Some(7)] {
-                let result = hookcert::send::send(&hookcert::send::SendConfig {
+                let result = hookcert::send(&hookcert::SendConfig {
                     vendor: id.to_owned(),
                     event: event.name.clone(),
                     url: url.clone(),
-                    auth: send_auth.clone(),
+                    credentials: send_auth.clone(),
                     generated_seed,
                     method: None,
                     timeout_ms: None,
@@ -517,15 +520,11 @@ fn the_secret_never_appears_in_listen_output() {
         "--duration-s",
         "20",
     ]);
-    let s = sender("breakcold", &Auth::Secret(odd.into()));
-    let request = s.authentic(&golden("breakcold", "lead.create"));
-    let client = Client::new(Target::parse(&l.url).expect("url"), Duration::from_secs(5));
-    let answer = runtime().block_on(client.send(&request));
-    let hookcert::http_client::Outcome::Answered { status, body, .. } = answer else {
-        panic!("no answer");
-    };
-    assert_eq!(status, 400);
-    let body = String::from_utf8_lossy(&body).into_owned();
+    let s = sender("breakcold", &Credentials::Secret(odd.into()));
+    let request = authentic(&s, &golden("breakcold", "lead.create"));
+    let answer = support::http::send(&l.url, "POST", &request.headers, &request.body);
+    assert_eq!(answer.status, 400);
+    let body = String::from_utf8_lossy(&answer.body).into_owned();
     assert!(body.contains("[redacted]") && !body.contains(odd), "{body}");
     let (_, out) = l.finish();
     assert!(out.contains("/secret") && !out.contains(odd), "{out}");

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use hookcert_codegen::profile::VendorProfile;
+use hookcert_catalog::VendorProfile;
 use serde_json::{Value, json};
 
 const VENDORS: [&str; 5] = ["spotio", "breakcold", "clinchpad", "zoho-salesiq", "tomba"];
@@ -38,7 +38,7 @@ print("valid", spec["openapi"], len(spec["webhooks"]))
 "#;
 
 fn document(vendor: &str) -> Value {
-    hookcert::openapi::document(vendor).unwrap_or_else(|e| panic!("{vendor}: {e}"))
+    hookcert::openapi_document(vendor).unwrap_or_else(|e| panic!("{vendor}: {e}"))
 }
 
 #[test]
@@ -72,7 +72,7 @@ fn openapi_spec_validator_accepts_every_vendor_s_document() {
 
 #[test]
 fn every_event_type_has_a_webhook_with_its_authentication_and_responses() {
-    let catalog = hookcert::catalog::catalog().expect("the catalog loads");
+    let catalog = hookcert_catalog::embedded().expect("the catalog loads");
     for vendor in &catalog.vendors {
         let profile = &vendor.profile;
         let doc = document(&profile.id);
@@ -186,7 +186,7 @@ fn every_ref_points_inside_the_document_and_no_copy_keeps_an_id() {
         let mut found = Vec::new();
         refs(&doc, String::new(), &mut found);
         // One per webhook's request body, plus every ref the catalog's files hold.
-        let catalog = hookcert::catalog::catalog().expect("the catalog loads");
+        let catalog = hookcert_catalog::embedded().expect("the catalog loads");
         let v = catalog.vendor(vendor).expect("a vendor");
         let mut in_catalog = Vec::new();
         for file in catalog.files.iter().filter(|f| f.path.starts_with(&v.dir)) {
@@ -219,7 +219,7 @@ fn every_ref_points_inside_the_document_and_no_copy_keeps_an_id() {
 
 #[test]
 fn golden_examples_validate_against_the_bundled_schemas() {
-    let catalog = hookcert::catalog::catalog().expect("the catalog loads");
+    let catalog = hookcert_catalog::embedded().expect("the catalog loads");
     for vendor in &catalog.vendors {
         let profile = &vendor.profile;
         let doc = document(&profile.id);
@@ -231,7 +231,7 @@ fn golden_examples_validate_against_the_bundled_schemas() {
                 .unwrap_or_else(|e| panic!("{}: {e}", example.path.display()));
             // Each event in a body against its own schema: a SPOTIO batch is cut into one-event
             // bodies `{"payload":[event]}`, which is what an event schema describes.
-            for slot in profile.event_slots(&body) {
+            for slot in profile.envelope.event_slots(&body) {
                 let event = slot
                     .event_type
                     .clone()
@@ -246,7 +246,7 @@ fn golden_examples_validate_against_the_bundled_schemas() {
                     .should_validate_formats(true)
                     .build(&schema)
                     .unwrap_or_else(|e| panic!("{}: {reference} compiles: {e}", profile.id));
-                let one = profile.single_event_body(&body, &slot);
+                let one = profile.envelope.single_event_body(&body, &slot);
                 let errors: Vec<String> = validator
                     .iter_errors(&one)
                     .map(|e| format!("{}: {e}", e.instance_path()))
@@ -286,7 +286,7 @@ fn the_bundled_schemas_still_reject_what_the_catalog_rejects() {
         !validator
             .is_valid(&json!({ "payload": [{ "type": "lead.deleted", "date": "x", "data": {} }] }))
     );
-    let catalog = hookcert::catalog::catalog().expect("the catalog loads");
+    let catalog = hookcert_catalog::embedded().expect("the catalog loads");
     let vendor = catalog.vendor("spotio").expect("spotio");
     let example = vendor
         .examples

@@ -8,8 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use hookcert::report::sample::sample_report;
-use hookcert::report::{html, junit};
+use hookcert::sample_report;
 use serde_json::Value;
 
 fn workspace_root() -> PathBuf {
@@ -93,7 +92,7 @@ fn case<'a>(parsed: &'a Value, id: &str) -> &'a Value {
 
 #[test]
 fn junitparser_reads_suites_cases_and_verdicts() {
-    let xml = junit::render(&sample_report()).expect("the sample renders");
+    let xml = sample_report().render_junit().expect("the sample renders");
     let parsed = parse_with_junitparser(&xml);
 
     let suites: Vec<&str> = parsed["suites"]
@@ -132,7 +131,7 @@ fn junitparser_reads_suites_cases_and_verdicts() {
     }
     assert!((failing["time"].as_f64().expect("a time") - 0.118).abs() < 0.001);
 
-    assert_eq!(case(&parsed, "auth/1")["result"], "skipped");
+    assert_eq!(case(&parsed, "auth/not-configured")["result"], "skipped");
     assert_eq!(case(&parsed, "golden/activity.created")["result"], "passed");
     let warn = case(&parsed, "robustness/empty-body");
     assert_eq!(warn["result"], "passed");
@@ -225,7 +224,7 @@ fn chromium_renders_summary_and_failures() {
     let mut report = sample_report();
     // Escaping checked by a real HTML parser: unescaped, this would become a script element.
     report.cases[0].description = "<script>document.title = 'injected'</script>".into();
-    let dom = chromium_dom(&html::render(&report));
+    let dom = chromium_dom(&report.render_html());
 
     let summary = section(&dom, "summary");
     for verdict in ["pass", "warn", "fail", "skip"] {

@@ -18,6 +18,7 @@ mod profile;
 #[cfg(feature = "reference")]
 mod reference_validator;
 mod schema_reader;
+mod uri;
 
 pub use embedded::embedded;
 #[cfg(feature = "strategies")]
@@ -35,4 +36,5 @@ pub use profile::{
 };
 #[cfg(feature = "reference")]
 pub use reference_validator::{ReferenceError, ReferenceValidator, Violation};
-pub use schema_reader::{DIALECT, join_uri, pattern_problem};
+pub use schema_reader::{DIALECT, pattern_problem};
+pub use uri::resolve as resolve_uri;

@@ -168,7 +168,7 @@ impl<'a> SchemaReader<'a> {
         let target_uri = if path.is_empty() {
             self.file_id_uri.to_owned()
         } else {
-            join_uri(self.file_id_uri, path)
+            crate::uri::resolve(self.file_id_uri, path)
         };
         let Some(&file) = self.files.by_id.get(&target_uri) else {
             self.refuse(at, format!("$ref \"{written}\" points at {target_uri}, which is no schema file of the catalog"));
@@ -399,50 +399,9 @@ pub fn pattern_problem(pattern: &str) -> Option<String> {
     }
 }
 
-/// Resolves a relative reference against a base URI (enough of RFC 3986 for relative paths).
-pub fn join_uri(base: &str, relative: &str) -> String {
-    if relative.contains("://") {
-        return relative.to_owned();
-    }
-    let (origin, path) = match base
-        .find("://")
-        .and_then(|i| base[i + 3..].find('/').map(|j| i + 3 + j))
-    {
-        Some(split) => (&base[..split], &base[split..]),
-        None => (base, "/"),
-    };
-    let mut segments: Vec<&str> = path.split('/').collect();
-    segments.pop(); // the base's own file name
-    for part in relative.split('/') {
-        match part {
-            "." => {}
-            ".." => {
-                if segments.len() > 1 {
-                    segments.pop();
-                }
-            }
-            p => segments.push(p),
-        }
-    }
-    format!("{origin}{}", segments.join("/"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn joins_relative_refs() {
-        let base = "https://hookcert.dev/schemas/spotio/events/lead.added.schema.json";
-        assert_eq!(
-            join_uri(base, "../common/lead.schema.json"),
-            "https://hookcert.dev/schemas/spotio/common/lead.schema.json"
-        );
-        assert_eq!(
-            join_uri(base, "other.schema.json"),
-            "https://hookcert.dev/schemas/spotio/events/other.schema.json"
-        );
-    }
 
     /// Reads one schema as the only file of a catalog; returns the problems as text.
     fn problems_of(schema: serde_json::Value) -> Vec<String> {

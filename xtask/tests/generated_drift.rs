@@ -80,3 +80,48 @@ fn generating_twice_gives_the_same_bytes() {
         assert!(a == b, "{name} differs between two runs");
     }
 }
+
+/// Two checkouts may share one build of xtask (a worktree, a CI cache): the catalog checked is
+/// the one of the workspace the command runs in, found at run time.
+#[test]
+fn the_workspace_is_the_one_the_command_runs_in() {
+    let other = tempfile::tempdir().expect("temp dir");
+    copy_tree(&workspace_root().join("schemas"), &other.path().join("schemas"));
+    copy_tree(
+        &workspace_root().join("generated/src"),
+        &other.path().join("generated/src"),
+    );
+    std::fs::write(other.path().join("Cargo.toml"), "[workspace]\nmembers = []\n")
+        .expect("a workspace manifest");
+    let check_in = |dir: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .arg("check")
+            .current_dir(dir)
+            .env_remove("CARGO_MANIFEST_DIR")
+            .output()
+            .expect("run xtask")
+    };
+    // From a folder inside the other workspace: found by walking up.
+    let clean = check_in(&other.path().join("schemas/tomba"));
+    assert!(clean.status.success(), "{}", stdout(&clean));
+    for example in ["save_lead.doc.json", "save_lead.constructed.json"] {
+        std::fs::remove_file(other.path().join("schemas/tomba/examples").join(example))
+            .expect("remove an example");
+    }
+    let broken = check_in(&other.path().join("schemas/tomba"));
+    let text = stdout(&broken);
+    assert_eq!(broken.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("event \"save_lead\" has no golden example in tomba/examples/"),
+        "{text}"
+    );
+    // Outside any workspace: a clear error, not a guess.
+    let nowhere = tempfile::tempdir().expect("temp dir");
+    let lost = check_in(nowhere.path());
+    assert_eq!(lost.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&lost.stderr).contains("no hookcert workspace"),
+        "{}",
+        String::from_utf8_lossy(&lost.stderr)
+    );
+}

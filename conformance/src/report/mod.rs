@@ -3,11 +3,13 @@
 //! with schemars, is published as `conformance/report.schema.json`. The renderers live beside
 //! it: `terminal`, `junit`, `html`.
 
-pub mod html;
-pub mod junit;
-#[doc(hidden)]
-pub mod sample;
-pub mod terminal;
+mod html;
+mod junit;
+mod sample;
+mod terminal;
+
+pub use junit::JunitError;
+pub use sample::sample_report;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -154,6 +156,22 @@ pub struct LatencyStats {
 }
 
 impl Report {
+    /// The end-of-run text `hookcert certify` prints; with `color`, verdicts painted with
+    /// ANSI escapes.
+    pub fn render_terminal(&self, color: bool) -> String {
+        terminal::render(self, color)
+    }
+
+    /// JUnit XML, one testcase per case.
+    pub fn render_junit(&self) -> Result<String, JunitError> {
+        junit::render(self)
+    }
+
+    /// One self-contained HTML page.
+    pub fn render_html(&self) -> String {
+        html::render(self)
+    }
+
     /// True when no case failed: what exit status 0 means.
     pub fn passed(&self) -> bool {
         self.summary.fail == 0

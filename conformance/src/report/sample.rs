@@ -110,7 +110,7 @@ fn robustness_warn() -> CaseReport {
 
 fn auth_skip() -> CaseReport {
     CaseReport {
-        id: "auth/1".into(),
+        id: "auth/not-configured".into(),
         suite: "auth".into(),
         event: None,
         description: "a delivery without the X-Signature header".into(),

@@ -1,14 +1,20 @@
 //! `auth`: requests that are not the vendor's (missing, wrong, tampered, malformed
 //! credentials) must be refused with a 4xx; a header name in another case must still be
-//! accepted, since HTTP header names are case-insensitive.
+//! accepted, since HTTP header names are case-insensitive. Each case is named for its attack
+//! (`auth/no-signature`, `auth/wrong-secret`), so adding one renames none.
 
 use super::{Case, Context, Expect, Plan, Suite};
 use crate::body_edit;
-use crate::credentials::{self, Credentials};
 use crate::request::Request;
-use hookcert_events::auth::rsa_sha256;
+use hookcert_events::auth::{Credentials, NearMiss, Scheme, Secret, Signer};
+
+/// What a forger signs with: not the endpoint's secret, and a key pair that is not the
+/// webhook's. Committed on purpose; it guards nothing.
+const FORGER_SECRET: &str = "whsec_not_the_endpoint_secret";
+const FORGER_KEY_PEM: &str = include_str!("../../keys/forger-private.pem");
 
 struct Attack {
+    name: String,
     description: String,
     expect: Expect,
     request: Request,
@@ -20,9 +26,10 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         return Vec::new();
     };
     let requirement = ctx.requirement("authentication", "refuse what the vendor did not send");
-    if !ctx.sender.credentials.configured() {
+    let signer = ctx.sender.signer();
+    if !signer.configured() {
         return vec![Case {
-            id: "auth/1".into(),
+            id: "auth/not-configured".into(),
             suite: Suite::Auth,
             event: None,
             description: "attacks on the vendor's authentication".into(),
@@ -36,38 +43,24 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         }];
     }
     let other_body = second.map_or_else(|| b"{\"other\":true}".to_vec(), |g| g.bytes.clone());
-    let attacks = match &ctx.sender.credentials {
-        Credentials::Hmac { header, .. } => {
-            let wrong = |body: &[u8]| hex_hmac(b"not-the-endpoint-secret", body);
-            signature_attacks(ctx, header, &first.bytes, &other_body, &wrong, |s| {
-                s.chars().take(s.len() / 2).collect()
-            })
+    let attacks = match signer.scheme() {
+        Scheme::HmacSha256Hex { header } | Scheme::RsaSha256 { header } => {
+            signature_attacks(ctx, header, &first.bytes, &other_body)
         }
-        Credentials::Rsa { header, .. } => {
-            let forger = credentials::forger_key().ok();
-            let wrong = move |body: &[u8]| {
-                forger
-                    .as_ref()
-                    .map_or_else(String::new, |k| rsa_sha256::sign(k, body))
-            };
-            signature_attacks(ctx, header, &first.bytes, &other_body, &wrong, |s| {
-                s.chars().take(s.len() / 2).collect()
-            })
-        }
-        Credentials::BodyField { field, value } => {
-            let secret = value
-                .as_ref()
-                .map(|v| String::from_utf8_lossy(v.expose()).into_owned())
+        Scheme::BodySecret { field } | Scheme::HandshakeKey { field } => {
+            let secret = signer
+                .body_secret()
+                .and_then(|(_, value)| value)
+                .map(Secret::text)
                 .unwrap_or_default();
             body_field_attacks(ctx, field, &secret, &first.bytes)
         }
-        Credentials::Headers(headers) => header_attacks(ctx, headers, &first.bytes),
+        Scheme::CustomHeaders => header_attacks(ctx, &first.bytes),
     };
     attacks
         .into_iter()
-        .enumerate()
-        .map(|(i, a)| Case {
-            id: format!("auth/{}", i + 1),
+        .map(|a| Case {
+            id: format!("auth/{}", a.name),
             suite: Suite::Auth,
             event: first.event.clone(),
             description: a.description,
@@ -79,82 +72,90 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         .collect()
 }
 
-fn hex_hmac(key: &[u8], body: &[u8]) -> String {
-    hookcert_events::auth::hmac_sha256_hex::sign(key, body)
-}
-
-fn with_header(ctx: &Context, body: &[u8], header: Option<(&str, String)>) -> Request {
-    let mut headers = ctx.sender.base_headers();
-    if let Some((name, value)) = header {
-        headers.push((name.to_owned(), value));
-    }
-    Request::new(&ctx.sender.method, headers, body.to_vec())
-}
-
-fn refused(description: &str, request: Request) -> Attack {
+fn refused(name: &str, description: &str, request: Request) -> Attack {
     Attack {
+        name: name.to_owned(),
         description: description.to_owned(),
         expect: Expect::Refused,
         request,
     }
 }
 
-/// The header schemes (HMAC, RSA): the signature header attacked every way.
-fn signature_attacks(
-    ctx: &Context,
-    header: &str,
-    body: &[u8],
-    other_body: &[u8],
-    wrong_key: &dyn Fn(&[u8]) -> String,
-    truncate: impl Fn(&str) -> String,
-) -> Vec<Attack> {
-    let good = |b: &[u8]| {
-        ctx.sender
-            .credentials
-            .sign(b)
-            .into_iter()
-            .next()
-            .map(|(_, v)| v)
-            .unwrap_or_default()
+/// A signer of the vendor's scheme with the forger's credentials.
+fn forger(ctx: &Context) -> Option<Signer> {
+    let credentials = match ctx.sender.signer().scheme() {
+        Scheme::RsaSha256 { .. } => Credentials::PrivateKeyPem(FORGER_KEY_PEM.to_owned()),
+        _ => Credentials::Secret(FORGER_SECRET.into()),
     };
-    let signature = good(body);
-    let tampered = body_edit::tamper(body).unwrap_or_else(|| [body, b" "].concat());
-    let other_case = if header.chars().any(|c| c.is_ascii_uppercase()) {
-        header.to_ascii_lowercase()
+    let auth = hookcert_events::auth::Authentication {
+        scheme: ctx.sender.signer().scheme(),
+        required: true,
+    };
+    Signer::new(&auth, &credentials).ok()
+}
+
+/// `header` in the other case: `X-Signature` → `x-signature`, `x-siqsignature` →
+/// `X-SIQSIGNATURE`.
+fn other_case(header: &str) -> (String, &'static str) {
+    if header.chars().any(|c| c.is_ascii_uppercase()) {
+        (header.to_ascii_lowercase(), "lower")
     } else {
-        header.to_ascii_uppercase()
+        (header.to_ascii_uppercase(), "upper")
+    }
+}
+
+/// The header schemes (HMAC, RSA): the signature header attacked every way.
+fn signature_attacks(ctx: &Context, header: &str, body: &[u8], other_body: &[u8]) -> Vec<Attack> {
+    let signer = ctx.sender.signer();
+    let with = |body: &[u8], signature: Option<String>| {
+        let extra = signature.map(|s| (header.to_owned(), s)).into_iter().collect();
+        ctx.sender.request(extra, body.to_vec())
     };
-    let mut accepted_other_case = with_header(ctx, body, Some((&other_case, signature.clone())));
-    accepted_other_case.headers.retain(|(n, _)| n != header);
+    let signature = signer.signature(body).unwrap_or_default();
+    let tampered = body_edit::tamper(body).unwrap_or_else(|| [body, b" "].concat());
+    let wrong = forger(ctx).and_then(|f| f.signature(body)).unwrap_or_default();
+    let half: String = signature.chars().take(signature.len() / 2).collect();
+    let (other_name, case) = other_case(header);
+    let accepted_other_case = ctx.sender.request(
+        vec![(other_name.clone(), signature.clone())],
+        body.to_vec(),
+    );
     vec![
-        refused(&format!("no {header} header"), with_header(ctx, body, None)),
+        refused("no-signature", &format!("no {header} header"), with(body, None)),
         refused(
+            "wrong-secret",
             "signed with a key that is not the endpoint's",
-            with_header(ctx, body, Some((header, wrong_key(body)))),
+            with(body, Some(wrong)),
         ),
         refused(
+            "tampered-body",
             "one byte of the body changed after signing",
-            with_header(ctx, &tampered, Some((header, signature.clone()))),
+            with(&tampered, Some(signature.clone())),
         ),
         refused(
+            "other-body-signature",
             "the valid signature of another body",
-            with_header(ctx, body, Some((header, good(other_body)))),
+            with(body, signer.signature(other_body)),
         ),
         refused(
+            "malformed-signature",
             "a malformed signature (neither hex nor base64)",
-            with_header(ctx, body, Some((header, "!!not-a-signature!!".into()))),
+            with(body, Some("!!not-a-signature!!".into())),
         ),
         refused(
+            "malformed-truncated",
             "the signature truncated to half its length",
-            with_header(ctx, body, Some((header, truncate(&signature)))),
+            with(body, Some(half)),
         ),
         refused(
+            "malformed-empty",
             &format!("an empty {header} header"),
-            with_header(ctx, body, Some((header, String::new()))),
+            with(body, Some(String::new())),
         ),
         Attack {
+            name: format!("header-case-{case}"),
             description: format!(
-                "a valid signature under the header name {other_case} (names are case-insensitive)"
+                "a valid signature under the header name {other_name} (names are case-insensitive)"
             ),
             expect: Expect::Accepted,
             request: accepted_other_case,
@@ -165,115 +166,78 @@ fn signature_attacks(
 /// Breakcold's secret, ClinchPad's handshake key: the field attacked every way.
 fn body_field_attacks(ctx: &Context, field: &str, secret: &str, body: &[u8]) -> Vec<Attack> {
     let with_field = |value: Option<&str>| {
-        let b = body_edit::set_field(body, field, value).unwrap_or_else(|| body.to_vec());
-        with_header(ctx, &b, None)
+        let b = hookcert_events::with_top_level(body, field, value).unwrap_or_else(|| body.to_vec());
+        ctx.sender.request(Vec::new(), b)
     };
     let quoted = |s: &str| serde_json::to_string(s).unwrap_or_default();
     let mut attacks = vec![
-        refused(&format!("no {field} field"), with_field(None)),
+        refused("no-secret", &format!("no {field} field"), with_field(None)),
         refused(
+            "wrong-secret",
             &format!("a {field} that is not the endpoint's"),
-            with_field(Some(&quoted("whsec_not_the_endpoint_secret"))),
+            with_field(Some(&quoted(FORGER_SECRET))),
         ),
-        refused(&format!("an empty {field}"), with_field(Some("\"\""))),
-        refused(&format!("{field} null"), with_field(Some("null"))),
+        refused("empty-secret", &format!("an empty {field}"), with_field(Some("\"\""))),
+        refused("null-secret", &format!("{field} null"), with_field(Some("null"))),
     ];
-    for (how, variant) in credentials::secret_variants(secret) {
+    for miss in NearMiss::ALL {
         attacks.push(refused(
-            &format!("the {field} {how}"),
-            with_field(Some(&quoted(&variant))),
+            &format!("near-miss-{}", miss.name()),
+            &format!("the {field} {}", miss.describe()),
+            with_field(Some(&quoted(&miss.of(secret)))),
         ));
     }
     attacks
 }
 
-/// What a header attack does to each configured `(name, value)`: keep, change or drop it.
-type HeaderEdit<'a> = dyn Fn(&str, &str) -> Option<(String, String)> + 'a;
-
-/// Tomba's configured headers: each one missing, wrong, truncated, empty; and spelled in
+/// Tomba's configured headers: each one missing, wrong, nearly right, empty; and spelled in
 /// another case, which must still be accepted.
-fn header_attacks(
-    ctx: &Context,
-    headers: &[(String, hookcert_events::auth::Secret)],
-    body: &[u8],
-) -> Vec<Attack> {
-    let all: Vec<(String, String)> = headers
-        .iter()
-        .map(|(n, v)| (n.clone(), String::from_utf8_lossy(v.expose()).into_owned()))
-        .collect();
-    let request_with = |replace: &HeaderEdit| {
-        let mut h = ctx.sender.base_headers();
-        h.extend(all.iter().filter_map(|(n, v)| replace(n, v)));
-        Request::new(&ctx.sender.method, h, body.to_vec())
+fn header_attacks(ctx: &Context, body: &[u8]) -> Vec<Attack> {
+    let configured = ctx.sender.signer().headers(body);
+    let request_with = |name: &str, replacement: Option<(String, String)>| {
+        let headers = configured
+            .iter()
+            .filter_map(|(n, v)| match n == name {
+                true => replacement.clone(),
+                false => Some((n.clone(), v.clone())),
+            })
+            .collect();
+        ctx.sender.request(headers, body.to_vec())
     };
     let mut attacks = Vec::new();
-    for (name, value) in &all {
-        let this = |n: &str| n == name;
+    for (name, value) in &configured {
+        let id = name.to_ascii_lowercase();
+        let keep_name = |v: String| Some((name.clone(), v));
         attacks.push(refused(
+            &format!("no-header-{id}"),
             &format!("no {name} header"),
-            request_with(&|n, v| (!this(n)).then(|| (n.to_owned(), v.to_owned()))),
+            request_with(name, None),
         ));
         attacks.push(refused(
+            &format!("wrong-header-{id}"),
             &format!("a {name} value that is not the configured one"),
-            request_with(&|n, v| {
-                Some((
-                    n.to_owned(),
-                    if this(n) {
-                        "Bearer not-the-configured-token".into()
-                    } else {
-                        v.to_owned()
-                    },
-                ))
-            }),
+            request_with(name, keep_name("Bearer not-the-configured-token".into())),
         ));
-        // HTTP strips whitespace around a header value, so a space appended changes nothing.
-        let variants = credentials::secret_variants(value)
-            .into_iter()
-            .filter(|(how, _)| !how.contains("space"));
-        for (how, variant) in variants {
+        for miss in NearMiss::ALL.into_iter().filter(|m| m.survives_a_header()) {
             attacks.push(refused(
-                &format!("the {name} value {how}"),
-                request_with(&|n, v| {
-                    Some((
-                        n.to_owned(),
-                        if this(n) {
-                            variant.clone()
-                        } else {
-                            v.to_owned()
-                        },
-                    ))
-                }),
+                &format!("near-miss-{}-{id}", miss.name()),
+                &format!("the {name} value {}", miss.describe()),
+                request_with(name, keep_name(miss.of(value))),
             ));
         }
         attacks.push(refused(
+            &format!("empty-header-{id}"),
             &format!("an empty {name} header"),
-            request_with(&|n, v| {
-                Some((
-                    n.to_owned(),
-                    if this(n) { String::new() } else { v.to_owned() },
-                ))
-            }),
+            request_with(name, keep_name(String::new())),
         ));
-        let other_case = if name.chars().any(|c| c.is_ascii_uppercase()) {
-            name.to_ascii_lowercase()
-        } else {
-            name.to_ascii_uppercase()
-        };
+        let (other_name, case) = other_case(name);
         attacks.push(Attack {
+            name: format!("header-case-{case}-{id}"),
             description: format!(
-                "the configured {name} under the name {other_case} (names are case-insensitive)"
+                "the configured {name} under the name {other_name} (names are case-insensitive)"
             ),
             expect: Expect::Accepted,
-            request: request_with(&|n, v| {
-                Some((
-                    if this(n) {
-                        other_case.clone()
-                    } else {
-                        n.to_owned()
-                    },
-                    v.to_owned(),
-                ))
-            }),
+            request: request_with(name, Some((other_name.clone(), value.clone()))),
         });
     }
     attacks

@@ -2,7 +2,6 @@
 //! a receiver that serialises or locks must still accept them all.
 
 use super::{Case, Context, Expect, Plan, Suite};
-use crate::body_edit;
 
 pub const DELIVERIES: usize = 32;
 
@@ -14,7 +13,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
     let requests = (0..DELIVERIES)
         .filter_map(|i| {
             let golden = &goldens[i % goldens.len()];
-            body_edit::set_field(&golden.bytes, "x_hookcert_delivery", Some(&i.to_string()))
+            hookcert_events::with_top_level(&golden.bytes, "x_hookcert_delivery", Some(&i.to_string()))
         })
         .map(|body| ctx.sender.authentic(&body))
         .collect();

@@ -3,7 +3,6 @@
 //! attempt counting up, re-signed.
 
 use super::{Case, Context, Expect, Plan, Suite};
-use crate::body_edit;
 
 pub fn cases(ctx: &Context) -> Vec<Case> {
     let goldens = ctx.single_event_goldens();
@@ -25,7 +24,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
     if let Some(pointer) = ctx.vendor.profile.retry.attempt_pointer.as_deref() {
         let field = pointer.trim_start_matches('/');
         let requests = (1..=4)
-            .filter_map(|n| body_edit::set_field(&golden.bytes, field, Some(&n.to_string())))
+            .filter_map(|n| hookcert_events::with_top_level(&golden.bytes, field, Some(&n.to_string())))
             .map(|body| ctx.sender.authentic(&body))
             .collect();
         cases.push(Case {

@@ -65,6 +65,6 @@ fn case(
         requirement: requirement.to_owned(),
         expect: Expect::Accepted,
         plan: Plan::One(ctx.sender.authentic_value(&value, encoding)),
-        source: Some(Source { value, encoding }),
+        source: Some(Source { value }),
     }
 }

@@ -1,7 +1,7 @@
 //! `golden`: every golden example of the vendor, as the catalog stores it.
 
 use super::{Case, Context, Expect, Plan, Suite};
-use hookcert_codegen::model::Origin;
+use hookcert_catalog::Origin;
 
 pub fn cases(ctx: &Context) -> Vec<Case> {
     crate::event_gen::golden(ctx.catalog, ctx.vendor)

@@ -10,11 +10,11 @@ pub mod ordering;
 pub mod robustness;
 pub mod unknown_event;
 
-use crate::event_gen::{Encoding, Generator};
+use crate::event_gen::Generator;
 use crate::request::Request;
-use crate::signing::Sender;
-use hookcert_codegen::Catalog;
-use hookcert_codegen::model::Vendor;
+use crate::sender::Sender;
+use hookcert_catalog::Catalog;
+use hookcert_catalog::Vendor;
 use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -95,7 +95,6 @@ pub enum Plan {
 #[derive(Debug, Clone)]
 pub struct Source {
     pub value: Value,
-    pub encoding: Encoding,
 }
 
 #[derive(Debug, Clone)]
@@ -118,7 +117,6 @@ pub struct Context<'a> {
     pub seed: u64,
     /// Generated cases per event type.
     pub cases: u32,
-    pub timeout_ms: u64,
 }
 
 impl Context<'_> {
@@ -138,14 +136,6 @@ impl Context<'_> {
         }
     }
 
-    /// The success status in words.
-    pub fn success(&self) -> &'static str {
-        if self.vendor.profile.success.statuses == "200" {
-            "200"
-        } else {
-            "2xx"
-        }
-    }
 
     /// The golden examples that carry one event each, the first of each event type.
     pub fn single_event_goldens(&self) -> Vec<crate::event_gen::Golden> {

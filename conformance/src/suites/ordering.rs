@@ -106,15 +106,10 @@ fn case(ctx: &Context, family: &str, members: &[&Golden], requirement: &str) -> 
 /// the event type and the time.
 fn entity_pointers(ctx: &Context) -> Vec<String> {
     let env = &ctx.vendor.profile.envelope;
-    let prefix = env
-        .events_pointer
-        .as_deref()
-        .map(|p| format!("{p}/0"))
-        .unwrap_or_default();
     env.identity
         .iter()
         .filter(|p| Some(p.as_str()) != env.type_pointer.as_deref())
         .filter(|p| !p.contains("date") && !p.contains("time") && !p.is_empty())
-        .map(|p| format!("{prefix}{p}"))
+        .map(|p| env.in_first_event(p))
         .collect()
 }

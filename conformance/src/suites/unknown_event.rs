@@ -20,15 +20,11 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         plan: Plan::Skip(why),
         source: None,
     };
-    let Some(type_pointer) = profile.envelope.type_pointer.as_deref() else {
+    let Some(at) = profile.envelope.type_pointer_at(0) else {
         return vec![skip(format!(
             "{}'s envelope names no event type",
             profile.name
         ))];
-    };
-    let at = match profile.envelope.events_pointer.as_deref() {
-        Some(events) => format!("{events}/0{type_pointer}"),
-        None => type_pointer.to_owned(),
     };
     let goldens = ctx.single_event_goldens();
     let body = goldens

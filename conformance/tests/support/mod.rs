@@ -1,9 +1,10 @@
 // Each test binary uses only part of the support code (the correct receiver, or its faults).
 #![allow(dead_code)]
 
+pub mod http;
 pub mod independent_receiver;
 
-use hookcert::{Auth, Report, Verdict};
+use hookcert::{Credentials, Report, Verdict};
 use independent_receiver::ReceiverAuth;
 use rand_core::RngCore;
 use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
@@ -16,11 +17,11 @@ pub fn token() -> String {
 }
 
 /// Fresh credentials for `vendor`: the harness's half and the receiver's half.
-pub fn credentials(vendor: &str) -> (Auth, ReceiverAuth) {
+pub fn credentials(vendor: &str) -> (Credentials, ReceiverAuth) {
     match vendor {
         "spotio" | "breakcold" | "clinchpad" => {
             let secret = token();
-            (Auth::Secret(secret.clone()), ReceiverAuth::Secret(secret))
+            (Credentials::Secret(secret.as_str().into()), ReceiverAuth::Secret(secret))
         }
         "zoho-salesiq" => {
             let key = rsa::RsaPrivateKey::new(&mut rand_core::OsRng, 2048).expect("RSA keygen");
@@ -30,14 +31,19 @@ pub fn credentials(vendor: &str) -> (Auth, ReceiverAuth) {
                 .to_public_key_pem(LineEnding::LF)
                 .expect("SPKI PEM");
             (
-                Auth::PrivateKeyPem(private.to_string()),
+                Credentials::PrivateKeyPem(private.to_string()),
                 ReceiverAuth::PublicKeyPem(public),
             )
         }
         "tomba" => {
             let headers = vec![("Authorization".to_owned(), format!("Bearer {}", token()))];
             (
-                Auth::Headers(headers.clone()),
+                Credentials::Headers(
+                    headers
+                        .iter()
+                        .map(|(n, v)| (n.clone(), v.as_str().into()))
+                        .collect(),
+                ),
                 ReceiverAuth::Headers(headers),
             )
         }

@@ -97,9 +97,10 @@ macro_rules! parse_target {
             // predicts the type from the last body): again, and after a golden example.
             let again = vendor::parse(data);
             assert_eq!(first, again, "parse is not repeatable");
-            let examples = vendor::EXAMPLE_FILES;
-            let (_, example) = examples[$crate::common::pick(data) % examples.len()];
-            let _ = vendor::parse(example.as_bytes());
+            let catalog = hookcert_catalog::embedded().expect("the catalog");
+            let examples = &catalog.vendor($vendor_id).expect("the vendor").examples;
+            let example = &examples[$crate::common::pick(data) % examples.len()];
+            let _ = vendor::parse(catalog.example_bytes(example));
             let primed = vendor::parse(data);
             assert_eq!(first, primed, "parse depends on the previous body's type");
 
@@ -264,7 +265,7 @@ pub fn check_body_field(
     let flipped = serde_json::to_vec(&serde_json::Value::Object(object)).expect("serialize");
     let result = verifier.verify(&none[..], &flipped);
     assert!(
-        matches!(result, Err(AuthError::Mismatch { .. })),
+        matches!(result, Err(AuthError::Mismatch(_))),
         "a changed secret verified or was not a mismatch: {result:?} {}",
         String::from_utf8_lossy(&flipped)
     );

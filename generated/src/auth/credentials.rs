@@ -122,7 +122,7 @@ pub enum KeyError {
 /// Credentials that cannot authenticate as the vendor's scheme does.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SetupError {
-    #[error("the vendor authenticates with {scheme}; {given} cannot be used for it")]
+    #[error("the vendor authenticates with {scheme}, which {given} does not fit")]
     WrongKind {
         scheme: Scheme,
         given: CredentialKind,

@@ -1,27 +1,31 @@
-//! Where a delivery is made authentic: the secret put in the body or the signature computed
-//! over the exact bytes, as the vendor does it.
+//! Requests as the vendor sends them: its method and content type, and the delivery made
+//! authentic by the vendor's [`Signer`] (hookcert-events owns signing; this builds requests).
 
-use crate::body_edit;
-use crate::credentials::Credentials;
 use crate::event_gen::Encoding;
 use crate::request::Request;
-use hookcert_codegen::profile::VendorProfile;
+use hookcert_catalog::{Method, VendorProfile};
+use hookcert_events::auth::Signer;
 use serde_json::Value;
 
 /// Builds requests as the vendor would send them.
 pub struct Sender {
-    pub credentials: Credentials,
-    pub method: String,
+    signer: Signer,
+    method: Method,
     content_type: String,
 }
 
 impl Sender {
-    pub fn new(profile: &VendorProfile, credentials: Credentials, method: Option<&str>) -> Self {
+    /// `method` overrides the profile's, where the vendor lets the user choose (Tomba).
+    pub fn new(profile: &VendorProfile, signer: Signer, method: Option<Method>) -> Self {
         Sender {
-            credentials,
-            method: method.unwrap_or(&profile.http.method).to_owned(),
+            signer,
+            method: method.unwrap_or(profile.http.method),
             content_type: profile.http.content_type.clone(),
         }
+    }
+
+    pub fn signer(&self) -> &Signer {
+        &self.signer
     }
 
     /// The headers every request carries, authentication aside.
@@ -29,23 +33,23 @@ impl Sender {
         vec![("Content-Type".to_owned(), self.content_type.clone())]
     }
 
+    /// A request with the base headers and `extra`, the body as is.
+    pub fn request(&self, extra: Vec<(String, String)>, body: Vec<u8>) -> Request {
+        let mut headers = self.base_headers();
+        headers.extend(extra);
+        Request::new(self.method.as_str(), headers, body)
+    }
+
     /// `body` with the body secret put in (or left out when none is configured); other
-    /// schemes leave the body alone. Bodies that are not JSON objects are left alone.
+    /// schemes leave the body alone.
     pub fn with_secret(&self, body: &[u8]) -> Vec<u8> {
-        match self.credentials.body_field() {
-            Some((field, value)) => {
-                let text = value.and_then(|v| serde_json::to_string(v).ok());
-                body_edit::set_field(body, field, text.as_deref()).unwrap_or_else(|| body.to_vec())
-            }
-            None => body.to_vec(),
-        }
+        self.signer.body(body)
     }
 
     /// `body` as is, with the headers that authenticate exactly these bytes.
     pub fn signed(&self, body: Vec<u8>) -> Request {
-        let mut headers = self.base_headers();
-        headers.extend(self.credentials.sign(&body));
-        Request::new(&self.method, headers, body)
+        let signature = self.signer.headers(&body);
+        self.request(signature, body)
     }
 
     /// A request the endpoint must accept as coming from the vendor.
@@ -58,11 +62,11 @@ impl Sender {
     pub fn authentic_value(&self, value: &Value, encoding: Encoding) -> Request {
         let mut value = value.clone();
         if let (Some((field, secret)), Value::Object(map)) =
-            (self.credentials.body_field(), &mut value)
+            (self.signer.body_secret(), &mut value)
         {
             match secret {
                 Some(s) => {
-                    map.insert(field.to_owned(), Value::String(s.to_owned()));
+                    map.insert(field.to_owned(), Value::String(s.text()));
                 }
                 None => {
                     map.shift_remove(field);
@@ -70,10 +74,5 @@ impl Sender {
             }
         }
         self.signed(encoding.encode(&value))
-    }
-
-    /// The body field of a body scheme: `Some` also when no value is configured.
-    pub fn body_field(&self) -> Option<&str> {
-        self.credentials.body_field().map(|(f, _)| f)
     }
 }
