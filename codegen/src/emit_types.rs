@@ -1,7 +1,7 @@
 //! Emits the planned types as Rust: serde structs and untagged unions with doc comments.
 
-use hookcert_catalog::JsonType;
 use crate::rust_types::{Field, Presence, StructDef, Ty, TypeSpace, UnionDef};
+use hookcert_catalog::JsonType;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -51,12 +51,8 @@ pub fn emit_struct(space: &TypeSpace, def: &StructDef) -> TokenStream {
     let name = ident(&def.name);
     let doc = doc_attr(def.doc.as_deref());
     let fields = def.fields.iter().map(|f| emit_field(space, f));
-    let extra = def.keep_unknown.then(|| {
-        let mut field = String::from("extra");
-        while def.fields.iter().any(|f| f.rust_name == field) {
-            field.push('_');
-        }
-        let field = ident(&field);
+    let extra = def.extra.as_deref().map(|field| {
+        let field = ident(field);
         quote! {
             /// The properties the catalog does not declare, as sent.
             #[serde(flatten)]
@@ -119,9 +115,9 @@ fn emit_field(space: &TypeSpace, field: &Field) -> TokenStream {
 
 pub fn emit_union(def: &UnionDef) -> TokenStream {
     let name = ident(&def.name);
-    let variants = def.members.iter().map(|t| {
-        let variant = ident(&crate::naming::type_name(t.name()));
-        let ty = match t {
+    let variants = def.members.iter().map(|m| {
+        let variant = ident(&m.variant);
+        let ty = match m.json_type {
             JsonType::String => quote!(String),
             JsonType::Integer => quote!(i64),
             JsonType::Number => quote!(serde_json::Number),
@@ -135,7 +131,7 @@ pub fn emit_union(def: &UnionDef) -> TokenStream {
         " A value the documents show as any of: {}.",
         def.members
             .iter()
-            .map(|t| t.name())
+            .map(|m| m.json_type.name())
             .collect::<Vec<_>>()
             .join(", ")
     );

@@ -56,11 +56,6 @@ pub fn field_name(name: &str) -> String {
     out
 }
 
-/// `lead.added` → `lead_added`: a snake_case name for functions and statics.
-pub fn snake_name(name: &str) -> String {
-    field_name(name)
-}
-
 fn is_keyword(word: &str) -> bool {
     const KEYWORDS: &[&str] = &[
         "as", "async", "await", "box", "break", "const", "continue", "crate", "dyn", "else",

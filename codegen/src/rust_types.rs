@@ -2,9 +2,8 @@
 //! enum per union of scalar types, and a Rust type for every field. Emitting code from this
 //! plan is the last, dumbest step (see `emit_types`).
 
-use hookcert_catalog::{Catalog, FileId, JsonType, Schema, Vendor};
 use crate::naming::{field_name, type_name};
-use hookcert_catalog::Problem;
+use hookcert_catalog::{Catalog, FileId, JsonType, Problem, Schema};
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
@@ -57,18 +56,26 @@ pub struct Field {
 #[derive(Debug, Clone)]
 pub struct StructDef {
     pub name: String,
-    /// Keeps undeclared properties in an `extra` map (the schema says `additionalProperties: true`).
-    pub keep_unknown: bool,
+    /// The field that keeps the undeclared properties (the schema says
+    /// `additionalProperties: true`): `extra`, unless a declared field took that name.
+    pub extra: Option<String>,
     pub doc: Option<String>,
     pub fields: Vec<Field>,
-    pub schema: SchemaKey,
 }
 
 /// An untagged enum over scalar types (`["string", "integer"]`).
 #[derive(Debug, Clone)]
 pub struct UnionDef {
     pub name: String,
-    pub members: Vec<JsonType>,
+    /// Sorted by JSON type, so that the same types make the same union.
+    pub members: Vec<UnionMember>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnionMember {
+    pub json_type: JsonType,
+    /// The enum variant holding a value of this type (`String`, `Integer`).
+    pub variant: String,
 }
 
 #[derive(Debug, Default)]
@@ -79,26 +86,18 @@ pub struct TypeSpace {
     names: BTreeSet<String>,
 }
 
-impl TypeSpace {
-    pub fn struct_for(&self, key: &SchemaKey) -> Option<&StructDef> {
-        self.by_schema.get(key).map(|&i| &self.structs[i])
-    }
-}
-
-/// Plans the types for every schema of one vendor. `roots` are the schemas that get a type of
-/// their own even when used nowhere else, with the name each gets.
+/// Plans the types for every schema of one vendor: a root (the envelope, each event) gets a
+/// type of its own through `plan_root`, and everything it reaches gets one on the way.
 pub struct Planner<'a> {
     catalog: &'a Catalog,
-    vendor: &'a Vendor,
     pub space: TypeSpace,
     pub problems: Vec<Problem>,
 }
 
 impl<'a> Planner<'a> {
-    pub fn new(catalog: &'a Catalog, vendor: &'a Vendor) -> Self {
+    pub fn new(catalog: &'a Catalog) -> Self {
         Planner {
             catalog,
-            vendor,
             space: TypeSpace::default(),
             problems: Vec::new(),
         }
@@ -208,19 +207,23 @@ impl<'a> Planner<'a> {
     fn plan_union(&mut self, members: &[JsonType]) -> usize {
         let mut sorted = members.to_vec();
         sorted.sort();
-        if let Some(i) = self.space.unions.iter().position(|u| u.members == sorted) {
+        let members: Vec<UnionMember> = sorted
+            .iter()
+            .map(|&json_type| UnionMember {
+                json_type,
+                variant: type_name(json_type.name()),
+            })
+            .collect();
+        if let Some(i) = self.space.unions.iter().position(|u| u.members == members) {
             return i;
         }
-        let name = sorted
+        let name = members
             .iter()
-            .map(|t| type_name(t.name()))
+            .map(|m| m.variant.as_str())
             .collect::<Vec<_>>()
             .join("Or");
         self.space.names.insert(name.clone());
-        self.space.unions.push(UnionDef {
-            name,
-            members: sorted,
-        });
+        self.space.unions.push(UnionDef { name, members });
         self.space.unions.len() - 1
     }
 
@@ -255,10 +258,9 @@ impl<'a> Planner<'a> {
         let index = self.space.structs.len();
         self.space.structs.push(StructDef {
             name: name.clone(),
-            keep_unknown: schema.keep_unknown,
+            extra: None,
             doc: schema.description.clone().or_else(|| schema.title.clone()),
             fields: Vec::new(),
-            schema: key.clone(),
         });
         self.space.by_schema.insert(key, index);
         let mut fields: Vec<Field> = Vec::new();
@@ -292,12 +294,17 @@ impl<'a> Planner<'a> {
                 schema: (value_file, value.pointer.clone()),
             });
         }
-        self.space.structs[index].fields = fields;
+        let extra = schema.keep_unknown.then(|| {
+            let mut extra = String::from("extra");
+            while fields.iter().any(|f| f.rust_name == extra) {
+                extra.push('_');
+            }
+            extra
+        });
+        let def = &mut self.space.structs[index];
+        def.fields = fields;
+        def.extra = extra;
         index
-    }
-
-    pub fn vendor(&self) -> &Vendor {
-        self.vendor
     }
 }
 

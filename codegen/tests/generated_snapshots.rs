@@ -1,12 +1,12 @@
 //! Snapshots of the generated code for one event per vendor: its type and its validator.
 //! Reviewed like code: a change here is a change to what every user of hookcert-events gets.
 
-use hookcert_codegen::generate::generate;
+use hookcert_codegen::generate;
 use std::path::Path;
 
 fn generated(module: &str) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
-    let catalog = hookcert_codegen::load(&root).unwrap_or_else(|p| panic!("{p}"));
+    let catalog = hookcert_catalog::load(&root).unwrap_or_else(|p| panic!("{p}"));
     let files = generate(&catalog).unwrap_or_else(|p| panic!("{p}"));
     files
         .into_iter()

@@ -158,9 +158,6 @@ pub trait Dispatch {
     /// Where the vendor keeps its prediction: the index of the last event type decoded.
     fn prediction() -> &'static AtomicUsize;
 
-    /// The index of an event type in the vendor's list.
-    fn index_of(event_type: &str) -> Option<usize>;
-
     /// Decodes the event as the type at `index`, without reading its type first.
     fn decode_as<'de, D: Deserializer<'de>>(
         index: usize,

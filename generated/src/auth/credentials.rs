@@ -160,21 +160,32 @@ impl Credentials {
     pub fn fresh_pair(auth: &Authentication) -> Result<(Credentials, Credentials), KeyError> {
         let token = random_token();
         Ok(match auth.scheme {
-            Scheme::HmacSha256Hex { .. } | Scheme::BodySecret { .. } | Scheme::HandshakeKey { .. } => {
+            Scheme::HmacSha256Hex { .. }
+            | Scheme::BodySecret { .. }
+            | Scheme::HandshakeKey { .. } => {
                 let secret = Secret::from(token);
-                (Credentials::Secret(secret.clone()), Credentials::Secret(secret))
+                (
+                    Credentials::Secret(secret.clone()),
+                    Credentials::Secret(secret),
+                )
             }
             Scheme::RsaSha256 { .. } => {
                 let key = rsa_sha256::generate_keypair(2048)?;
                 let (private, public) = rsa_sha256::to_pem(&key)?;
-                (Credentials::PrivateKeyPem(private), Credentials::PublicKeyPem(public))
+                (
+                    Credentials::PrivateKeyPem(private),
+                    Credentials::PublicKeyPem(public),
+                )
             }
             Scheme::CustomHeaders => {
                 let headers = vec![(
                     "Authorization".to_owned(),
                     Secret::from(format!("Bearer {token}")),
                 )];
-                (Credentials::Headers(headers.clone()), Credentials::Headers(headers))
+                (
+                    Credentials::Headers(headers.clone()),
+                    Credentials::Headers(headers),
+                )
             }
         })
     }

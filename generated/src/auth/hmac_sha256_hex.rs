@@ -38,8 +38,7 @@ pub fn verify(secret: &[u8], body: &[u8], signature: &str) -> Result<(), Signatu
     }
     let mut m = mac(secret);
     m.update(body);
-    m.verify_slice(&bytes)
-        .map_err(|_| SignatureError::Mismatch)
+    m.verify_slice(&bytes).map_err(|_| SignatureError::Mismatch)
 }
 
 #[cfg(test)]
@@ -63,17 +62,29 @@ mod tests {
         assert_eq!(verify(b"key", BODY, ""), Err(SignatureError::Empty));
         assert!(matches!(
             verify(b"key", BODY, &EXPECTED[..62]),
-            Err(SignatureError::Malformed(Malformation::WrongLength { bytes: 31, .. }))
+            Err(SignatureError::Malformed(Malformation::WrongLength {
+                bytes: 31,
+                ..
+            }))
         ));
         assert_eq!(
             verify(b"key", BODY, "zz"),
             Err(SignatureError::Malformed(Malformation::NotHex))
         );
-        assert_eq!(verify(b"other", BODY, EXPECTED), Err(SignatureError::Mismatch));
+        assert_eq!(
+            verify(b"other", BODY, EXPECTED),
+            Err(SignatureError::Mismatch)
+        );
         let mut changed = BODY.to_vec();
         changed[0] ^= 1;
-        assert_eq!(verify(b"key", &changed, EXPECTED), Err(SignatureError::Mismatch));
+        assert_eq!(
+            verify(b"key", &changed, EXPECTED),
+            Err(SignatureError::Mismatch)
+        );
         let other_body = sign(b"key", b"another body");
-        assert_eq!(verify(b"key", BODY, &other_body), Err(SignatureError::Mismatch));
+        assert_eq!(
+            verify(b"key", BODY, &other_body),
+            Err(SignatureError::Mismatch)
+        );
     }
 }

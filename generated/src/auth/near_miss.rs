@@ -144,8 +144,15 @@ mod tests {
         let r = Credentials::Secret("wh_0123456789abcdef".into()).redactions();
         assert_eq!(r.len(), 4);
         assert!(r.windows(2).all(|w| w[0].text.len() >= w[1].text.len()));
-        assert!(r.iter().any(|x| x.form == SecretForm::Exact && x.text == "wh_0123456789abcdef"));
+        assert!(
+            r.iter()
+                .any(|x| x.form == SecretForm::Exact && x.text == "wh_0123456789abcdef")
+        );
         assert!(!format!("{r:?}").contains("0123"));
-        assert!(Credentials::PrivateKeyPem("-----BEGIN".into()).redactions().is_empty());
+        assert!(
+            Credentials::PrivateKeyPem("-----BEGIN".into())
+                .redactions()
+                .is_empty()
+        );
     }
 }

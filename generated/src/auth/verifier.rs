@@ -29,7 +29,10 @@ pub enum Malformation {
     NotHex,
     NotBase64,
     /// Decoded, but of the wrong length for the scheme.
-    WrongLength { bytes: usize, expected: usize },
+    WrongLength {
+        bytes: usize,
+        expected: usize,
+    },
     /// Decoded, but not an RSA signature for the key.
     NotAnRsaSignature,
     /// The body gives the field more than once: which one would be believed is a guess.
@@ -106,10 +109,7 @@ enum Check {
         key: Box<rsa::RsaPublicKey>,
     },
     /// A body secret, or a configured handshake key.
-    BodyField {
-        field: &'static str,
-        secret: Secret,
-    },
+    BodyField { field: &'static str, secret: Secret },
     /// Each configured header present with exactly its value.
     Headers(Vec<(String, Secret)>),
     /// A scheme that lets the user configure nothing, with nothing configured.
@@ -174,7 +174,9 @@ impl Verifier {
             Check::Headers(expected) => {
                 for (name, value) in expected {
                     let place = || Place::Header(name.clone());
-                    let got = headers.header(name).ok_or_else(|| AuthError::Missing(place()))?;
+                    let got = headers
+                        .header(name)
+                        .ok_or_else(|| AuthError::Missing(place()))?;
                     if !value.matches(got) {
                         return Err(AuthError::Mismatch(place()));
                     }
@@ -200,7 +202,9 @@ fn header_text<'h>(
     name: &str,
 ) -> Result<&'h str, AuthError> {
     let place = || Place::Header(name.to_owned());
-    let raw = headers.header(name).ok_or_else(|| AuthError::Missing(place()))?;
+    let raw = headers
+        .header(name)
+        .ok_or_else(|| AuthError::Missing(place()))?;
     std::str::from_utf8(raw).map_err(|_| AuthError::Malformed {
         place: place(),
         reason: Malformation::NotText,

@@ -300,9 +300,6 @@ impl crate::single_pass::Dispatch for Dispatcher {
     fn prediction() -> &'static std::sync::atomic::AtomicUsize {
         &PREDICTION
     }
-    fn index_of(event_type: &str) -> Option<usize> {
-        event_index(event_type)
-    }
     fn decode_as<'de, D: serde::Deserializer<'de>>(
         index: usize,
         d: D,
