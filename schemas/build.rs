@@ -21,7 +21,8 @@ fn main() {
         ));
     }
     out.push_str("];\n");
-    let dest = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("embedded_files.rs");
+    let dest =
+        PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("embedded_files.rs");
     if let Err(e) = fs::write(&dest, out) {
         panic!("writing {}: {e}", dest.display());
     }

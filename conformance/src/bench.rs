@@ -130,7 +130,10 @@ pub async fn run(config: BenchConfig) -> Result<BenchResult, BenchError> {
         return Err(BenchError::NoConcurrency);
     }
     let target = Target::parse(&config.url)?;
-    let signer = Signer::new(&crate::catalog::authentication(vendor)?, &config.credentials)?;
+    let signer = Signer::new(
+        &crate::catalog::authentication(vendor)?,
+        &config.credentials,
+    )?;
     let timeout = Duration::from_millis(config.timeout_ms.unwrap_or(profile.timeout_ms));
     let probe = Client::new(target.clone(), timeout);
     probe
@@ -187,7 +190,9 @@ pub async fn run(config: BenchConfig) -> Result<BenchResult, BenchError> {
     }
     let seconds = started.elapsed().as_secs_f64();
     // A poisoned lock means a sender task panicked mid-record; what it recorded still counts.
-    let mut sink = sink.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut sink = sink
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     sink.finish()?;
     let deliveries = sink.accepted + sink.failed;
     Ok(BenchResult {
@@ -240,11 +245,10 @@ fn write_wrk_script(
     let request = sender.signed(body);
     // The body goes in a file of its own: Lua string escapes are not JSON's.
     let body_path = path.with_extension("body");
-    std::fs::write(&body_path, &request.body)
-        .map_err(|source| BenchError::Write {
-            path: body_path.clone(),
-            source,
-        })?;
+    std::fs::write(&body_path, &request.body).map_err(|source| BenchError::Write {
+        path: body_path.clone(),
+        source,
+    })?;
     let lua_string = |s: &str| serde_json::to_string(s).unwrap_or_default();
     let mut script = format!("wrk.method = {}\n", lua_string(&request.method));
     script.push_str(&format!(
@@ -258,11 +262,10 @@ fn write_wrk_script(
             lua_string(value)
         ));
     }
-    std::fs::write(path, script)
-        .map_err(|source| BenchError::Write {
-            path: path.to_owned(),
-            source,
-        })
+    std::fs::write(path, script).map_err(|source| BenchError::Write {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 /// Each delivery is an event of the pool stamped with its own number

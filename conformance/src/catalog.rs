@@ -30,16 +30,18 @@ pub fn vendor(id: &str) -> Result<&'static Vendor, CatalogError> {
         .vendor(id)
         .ok_or_else(|| CatalogError::UnknownVendor {
             id: id.to_owned(),
-            known: catalog.vendors.iter().map(|v| v.profile.id.clone()).collect(),
+            known: catalog
+                .vendors
+                .iter()
+                .map(|v| v.profile.id.clone())
+                .collect(),
         })
 }
 
 /// How the vendor authenticates, as hookcert-events compiled it from the profile.
 pub fn authentication(vendor: &Vendor) -> Result<Authentication, CatalogError> {
-    hookcert_events::authentication(&vendor.profile.id).ok_or_else(|| {
-        CatalogError::NotGenerated {
-            id: vendor.profile.id.clone(),
-        }
+    hookcert_events::authentication(&vendor.profile.id).ok_or_else(|| CatalogError::NotGenerated {
+        id: vendor.profile.id.clone(),
     })
 }
 

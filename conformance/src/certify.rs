@@ -183,7 +183,7 @@ impl Certification {
             }
         })?;
         let authentication = crate::catalog::authentication(vendor)?;
-        let report = match self.url.clone() {
+        match self.url.clone() {
             Some(url) => {
                 Target::parse(&url)?;
                 let signer = Signer::new(&authentication, &self.credentials)?;
@@ -201,13 +201,19 @@ impl Certification {
                 let sender = Sender::new(profile, signer, method);
                 let redactor = Redactor::new(signing.redactions());
                 let report = self
-                    .certify(catalog, vendor, &running.url(), &sender, redactor, &selection)
+                    .certify(
+                        catalog,
+                        vendor,
+                        &running.url(),
+                        &sender,
+                        redactor,
+                        &selection,
+                    )
                     .await;
                 RunningReceiver::stop(running).await;
                 report
             }
-        };
-        report
+        }
     }
 
     /// Runs on a runtime of its own: for callers without one.
@@ -270,7 +276,13 @@ impl Certification {
             .collect();
         let started_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
         let started = Instant::now();
-        let mut runner = Runner::new(Arc::clone(&client), sender, vendor, redactor, self.time_scale);
+        let mut runner = Runner::new(
+            Arc::clone(&client),
+            sender,
+            vendor,
+            redactor,
+            self.time_scale,
+        );
         let total = cases.len();
         if let Some(mut progress) = self.progress.take() {
             let mut done = 0;

@@ -4,8 +4,8 @@
 
 use crate::catalog::CatalogError;
 use crate::receiver::{self, Checker, ReceiverConfig, RunningReceiver};
-use hookcert_events::auth::Credentials;
 use crate::sender_check::{ListenReport, SenderCheck};
+use hookcert_events::auth::Credentials;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};

@@ -574,8 +574,7 @@ fn catalog(args: CatalogArgs) -> Result<ExitCode> {
         })?;
         serde_json::to_string_pretty(&doc)? + "\n"
     } else if args.json {
-        let json =
-            hookcert::catalog_json(args.vendor.as_deref()).map_err(|e| catalog_error(&e))?;
+        let json = hookcert::catalog_json(args.vendor.as_deref()).map_err(|e| catalog_error(&e))?;
         serde_json::to_string_pretty(&json)? + "\n"
     } else {
         hookcert::catalog_table(args.vendor.as_deref()).map_err(|e| catalog_error(&e))?
@@ -606,17 +605,19 @@ fn bench(args: BenchArgs) -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let result = runtime.block_on(hookcert::bench(config)).map_err(|e| match &e {
-        BenchError::Catalog(c) => catalog_error(c),
-        BenchError::NoConcurrency => anyhow!("--concurrency: {e}"),
-        BenchError::Target(_) => anyhow!("--url {e}"),
-        BenchError::Credentials(c) => credentials_error(&args.vendor, c),
-        BenchError::Write { path, .. } if Some(path) == args.record.as_ref() => {
-            anyhow!("--record {e}")
-        }
-        BenchError::Write { .. } => anyhow!("--wrk-script {e}"),
-        BenchError::Unreachable { .. } | BenchError::NoEvents { .. } => anyhow!(e),
-    })?;
+    let result = runtime
+        .block_on(hookcert::bench(config))
+        .map_err(|e| match &e {
+            BenchError::Catalog(c) => catalog_error(c),
+            BenchError::NoConcurrency => anyhow!("--concurrency: {e}"),
+            BenchError::Target(_) => anyhow!("--url {e}"),
+            BenchError::Credentials(c) => credentials_error(&args.vendor, c),
+            BenchError::Write { path, .. } if Some(path) == args.record.as_ref() => {
+                anyhow!("--record {e}")
+            }
+            BenchError::Write { .. } => anyhow!("--wrk-script {e}"),
+            BenchError::Unreachable { .. } | BenchError::NoEvents { .. } => anyhow!(e),
+        })?;
     if args.json {
         println!("{}", serde_json::to_string(&result)?);
     } else {

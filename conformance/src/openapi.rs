@@ -10,8 +10,8 @@
 use crate::catalog::{self, CatalogError};
 use crate::catalog_view::{authentication_summary, retry_summary, timeout_summary};
 use hookcert_catalog::Catalog;
-use hookcert_catalog::{SchemaFile, Vendor};
 use hookcert_catalog::{AuthScheme, DIALECT, Statuses, VendorProfile, escape_token, resolve_uri};
+use hookcert_catalog::{SchemaFile, Vendor};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap};
 

@@ -147,8 +147,7 @@ mod tests {
     #[test]
     fn the_near_misses_of_a_secret_replay_from_the_environment() {
         let secret = "wh_0123456789abcdef";
-        let redactions =
-            hookcert_events::auth::Credentials::Secret(secret.into()).redactions();
+        let redactions = hookcert_events::auth::Credentials::Secret(secret.into()).redactions();
         let redactor = Redactor::new(redactions.clone());
         for value in redactions.iter().map(|r| &r.text) {
             let body = format!("{{\"secret\":\"{value}\",\"n\":1}}").into_bytes();

@@ -67,23 +67,27 @@ pub async fn send(config: &SendConfig) -> Result<SendResult, SendError> {
             event: config.event.clone(),
         });
     }
-    let method = checked_method(profile, config.method).map_err(|asked| SendError::MethodFixed {
-        vendor: profile.name.clone(),
-        fixed: profile.http.method,
-        asked,
-    })?;
+    let method =
+        checked_method(profile, config.method).map_err(|asked| SendError::MethodFixed {
+            vendor: profile.name.clone(),
+            fixed: profile.http.method,
+            asked,
+        })?;
     let target = Target::parse(&config.url)?;
-    let signer = Signer::new(&crate::catalog::authentication(vendor)?, &config.credentials)?;
+    let signer = Signer::new(
+        &crate::catalog::authentication(vendor)?,
+        &config.credentials,
+    )?;
     let sender = Sender::new(profile, signer, method);
     let request = match config.generated_seed {
         Some(seed) => {
             let generator = Generator::new(catalog, vendor, seed);
             let mut runner = generator.runner(&format!("send/{}", config.event));
-            let value = generator
-                .event(&config.event, &mut runner)
-                .ok_or_else(|| SendError::NotGenerated {
+            let value = generator.event(&config.event, &mut runner).ok_or_else(|| {
+                SendError::NotGenerated {
                     event: config.event.clone(),
-                })?;
+                }
+            })?;
             sender.authentic_value(&value, Encoding::Compact)
         }
         None => {

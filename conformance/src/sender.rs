@@ -61,8 +61,7 @@ impl Sender {
     /// encoding so that the encoding shows on the whole body.
     pub fn authentic_value(&self, value: &Value, encoding: Encoding) -> Request {
         let mut value = value.clone();
-        if let (Some((field, secret)), Value::Object(map)) =
-            (self.signer.body_secret(), &mut value)
+        if let (Some((field, secret)), Value::Object(map)) = (self.signer.body_secret(), &mut value)
         {
             match secret {
                 Some(s) => {

@@ -5,8 +5,8 @@
 
 mod support;
 
-use hookcert::{Purpose, Report};
 use hookcert::{Certification, Verdict};
+use hookcert::{Purpose, Report};
 use support::independent_receiver::{Fault, start};
 use support::{credentials, list};
 

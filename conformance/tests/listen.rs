@@ -8,9 +8,9 @@ mod support;
 
 use hookcert::Credentials;
 use std::io::{BufRead, BufReader};
-use support::http::TestSender;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
+use support::http::TestSender;
 
 // Breakcold holds its secrets to `^wh_[A-Za-z0-9]+$`.
 const SECRET: &str = "wh_listenTestSecret1";
@@ -170,7 +170,10 @@ fn a_correct_salesiq_sender_counts_its_attempts() {
         "--duration-s",
         "20",
     ]);
-    let s = sender("zoho-salesiq", &Credentials::PrivateKeyPem(k.private_pem.clone()));
+    let s = sender(
+        "zoho-salesiq",
+        &Credentials::PrivateKeyPem(k.private_pem.clone()),
+    );
     let body = golden("zoho-salesiq", "operator.created");
     let statuses: Vec<u16> = (1..=4)
         .map(|n| post(&l.url, &salesiq_attempt(&s, &body, n)))
@@ -311,7 +314,10 @@ fn an_attempt_counter_that_does_not_count_is_reported() {
             "20",
         ],
         |url| {
-            let s = sender("zoho-salesiq", &Credentials::PrivateKeyPem(k.private_pem.clone()));
+            let s = sender(
+                "zoho-salesiq",
+                &Credentials::PrivateKeyPem(k.private_pem.clone()),
+            );
             let request = salesiq_attempt(&s, &golden("zoho-salesiq", "operator.created"), 1);
             assert_eq!(post(url, &request), 500);
             assert_eq!(post(url, &request), 200);
@@ -387,13 +393,18 @@ async fn send_to_listen_succeeds_for_every_event_of_every_vendor() {
         let (send_auth, listen_auth) = match id {
             "zoho-salesiq" => (
                 Credentials::PrivateKeyPem(k.private_pem.clone()),
-                Credentials::PublicKeyPem(std::fs::read_to_string(k.public_file.path()).expect("pem")),
+                Credentials::PublicKeyPem(
+                    std::fs::read_to_string(k.public_file.path()).expect("pem"),
+                ),
             ),
             "tomba" => {
                 let h = vec![("Authorization".to_owned(), "Bearer wh_tomba".into())];
                 (Credentials::Headers(h.clone()), Credentials::Headers(h))
             }
-            _ => (Credentials::Secret(SECRET.into()), Credentials::Secret(SECRET.into())),
+            _ => (
+                Credentials::Secret(SECRET.into()),
+                Credentials::Secret(SECRET.into()),
+            ),
         };
         let listening = hookcert::listen(ListenConfig {
             vendor: id.to_owned(),

@@ -8,8 +8,8 @@
 
 mod support;
 
-use hookcert_events::auth::NearMiss;
 use hookcert::Report;
+use hookcert_events::auth::NearMiss;
 use sha2::{Digest, Sha256};
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;

@@ -5,7 +5,9 @@
 //! mutated copies of them, `parse` must accept exactly what the reference validator accepts.
 //! Seeded: a failure names the seed and the instance, and reruns identically.
 
-use hookcert_catalog::{Catalog, ReferenceValidator, StrategyOptions as Options, Vendor, instances};
+use hookcert_catalog::{
+    Catalog, ReferenceValidator, StrategyOptions as Options, Vendor, instances,
+};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use rand_like::Mutator;

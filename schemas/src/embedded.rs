@@ -32,8 +32,7 @@ mod tests {
     #[test]
     fn the_embedded_catalog_is_the_folder() {
         let embedded = embedded().expect("the embedded catalog loads");
-        let on_disk =
-            crate::load(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("the folder loads");
+        let on_disk = crate::load(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("the folder loads");
         assert_eq!(embedded.sources, on_disk.sources);
         assert_eq!(embedded.vendors.len(), 5);
         assert_eq!(embedded.files.len(), on_disk.files.len());

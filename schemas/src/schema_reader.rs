@@ -177,9 +177,7 @@ impl<'a> SchemaReader<'a> {
         let def = match fragment {
             "" => None,
             f => match f.strip_prefix("/$defs/") {
-                Some(name) if !name.contains('/') => {
-                    Some(unescape_token(name))
-                }
+                Some(name) if !name.contains('/') => Some(unescape_token(name)),
                 _ => {
                     self.refuse(at, format!("$ref \"{written}\": only \"#\" or \"#/$defs/<name>\" fragments are supported"));
                     return None;

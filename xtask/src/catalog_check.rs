@@ -128,8 +128,8 @@ fn check_examples(catalog: &Catalog) -> Result<Vec<Problem>> {
             let Some(body) = tree_json(&catalog.sources, &example.path, &mut problems) else {
                 continue;
             };
-            let expect = (example.label != hookcert_catalog::BATCH_LABEL)
-                .then_some(example.label.as_str());
+            let expect =
+                (example.label != hookcert_catalog::BATCH_LABEL).then_some(example.label.as_str());
             if expect.is_none() && vendor.profile.envelope.event_slots(&body).len() < 2 {
                 problems.push(Problem::new(
                     &shown,

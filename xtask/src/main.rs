@@ -98,16 +98,18 @@ fn or_default(given: Option<PathBuf>, below_root: &[&str]) -> anyhow::Result<Pat
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check { schemas, generated } => or_default(schemas, &["schemas"]).and_then(
-            |schemas| {
+        Command::Check { schemas, generated } => {
+            or_default(schemas, &["schemas"]).and_then(|schemas| {
                 let generated = or_default(generated, &["generated", "src"])?;
                 catalog_check::run(&schemas, &generated)
-            },
-        ),
-        Command::Generate { schemas, out } => or_default(schemas, &["schemas"]).and_then(|schemas| {
-            let out = or_default(out, &["generated", "src"])?;
-            generated_sources::run_generate(&schemas, &out)
-        }),
+            })
+        }
+        Command::Generate { schemas, out } => {
+            or_default(schemas, &["schemas"]).and_then(|schemas| {
+                let out = or_default(out, &["generated", "src"])?;
+                generated_sources::run_generate(&schemas, &out)
+            })
+        }
         Command::Validate {
             schemas,
             vendor,

@@ -86,13 +86,19 @@ fn generating_twice_gives_the_same_bytes() {
 #[test]
 fn the_workspace_is_the_one_the_command_runs_in() {
     let other = tempfile::tempdir().expect("temp dir");
-    copy_tree(&workspace_root().join("schemas"), &other.path().join("schemas"));
+    copy_tree(
+        &workspace_root().join("schemas"),
+        &other.path().join("schemas"),
+    );
     copy_tree(
         &workspace_root().join("generated/src"),
         &other.path().join("generated/src"),
     );
-    std::fs::write(other.path().join("Cargo.toml"), "[workspace]\nmembers = []\n")
-        .expect("a workspace manifest");
+    std::fs::write(
+        other.path().join("Cargo.toml"),
+        "[workspace]\nmembers = []\n",
+    )
+    .expect("a workspace manifest");
     let check_in = |dir: &std::path::Path| {
         std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
             .arg("check")

@@ -34,10 +34,16 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
 /// The product's sources: every library and binary of the workspace, tests and benches aside.
 fn product_sources() -> Vec<PathBuf> {
     let root = workspace_root();
-    ["schemas/src", "codegen/src", "generated/src", "conformance/src", "xtask/src"]
-        .iter()
-        .flat_map(|dir| rust_files(&root.join(dir)))
-        .collect()
+    [
+        "schemas/src",
+        "codegen/src",
+        "generated/src",
+        "conformance/src",
+        "xtask/src",
+    ]
+    .iter()
+    .flat_map(|dir| rust_files(&root.join(dir)))
+    .collect()
 }
 
 /// The lines of a file that are code, not comments, with their numbers.
@@ -102,13 +108,24 @@ fn the_harness_does_not_build_the_code_generator() {
         .map(|p| (p["id"].as_str().expect("an id"), p))
         .collect();
     let name = |id: &str| packages[id]["name"].as_str().unwrap_or_default().to_owned();
-    let version = |id: &str| packages[id]["version"].as_str().unwrap_or_default().to_owned();
+    let version = |id: &str| {
+        packages[id]["version"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
     let proc_macro = |id: &str| {
         packages[id]["targets"]
             .as_array()
             .into_iter()
             .flatten()
-            .any(|t| t["kind"].as_array().into_iter().flatten().any(|k| k == "proc-macro"))
+            .any(|t| {
+                t["kind"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|k| k == "proc-macro")
+            })
     };
     let nodes: HashMap<&str, &Value> = metadata["resolve"]["nodes"]
         .as_array()
@@ -148,7 +165,10 @@ fn the_harness_does_not_build_the_code_generator() {
         .collect();
     assert!(built.iter().any(|p| p.starts_with("hookcert-catalog ")));
     assert!(built.iter().any(|p| p.starts_with("hookcert-events ")));
-    assert!(seen.iter().any(|id| proc_macro(id)), "derive macros are reached");
+    assert!(
+        seen.iter().any(|id| proc_macro(id)),
+        "derive macros are reached"
+    );
     for generator_only in ["hookcert-codegen ", "prettyplease ", "syn 3.", "quote "] {
         assert!(
             !built.iter().any(|p| p.starts_with(generator_only)),
@@ -181,7 +201,11 @@ fn each_signing_scheme_is_implemented_once() {
             }
         }
     }
-    assert!(found.is_empty(), "signing outside its scheme module:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "signing outside its scheme module:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
@@ -246,25 +270,41 @@ fn cli_flags() -> BTreeSet<String> {
 #[test]
 fn no_library_error_names_a_command_line_flag() {
     let flags = cli_flags();
-    for expected in ["vendor", "url", "secret", "secret-file", "private-key", "time-scale"] {
+    for expected in [
+        "vendor",
+        "url",
+        "secret",
+        "secret-file",
+        "private-key",
+        "time-scale",
+    ] {
         assert!(flags.contains(expected), "{expected} not in {flags:?}");
     }
     let root = workspace_root();
-    let libraries: Vec<PathBuf> = ["schemas/src", "codegen/src", "generated/src", "conformance/src"]
-        .iter()
-        .flat_map(|dir| rust_files(&root.join(dir)))
-        .filter(|p| !p.ends_with("conformance/src/main.rs"))
-        .collect();
+    let libraries: Vec<PathBuf> = [
+        "schemas/src",
+        "codegen/src",
+        "generated/src",
+        "conformance/src",
+    ]
+    .iter()
+    .flat_map(|dir| rust_files(&root.join(dir)))
+    .filter(|p| !p.ends_with("conformance/src/main.rs"))
+    .collect();
     let mut found = Vec::new();
     for path in libraries {
         for (line_no, line) in code_lines(&path) {
             for literal in string_literals(&line) {
                 for flag in &flags {
                     let named = literal.match_indices(&format!("--{flag}")).any(|(at, m)| {
-                        !literal[at + m.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-')
+                        !literal[at + m.len()..]
+                            .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-')
                     });
                     if named {
-                        found.push(format!("{}:{line_no}: --{flag} in {literal:?}", shown(&path)));
+                        found.push(format!(
+                            "{}:{line_no}: --{flag} in {literal:?}",
+                            shown(&path)
+                        ));
                     }
                 }
             }
@@ -280,10 +320,10 @@ fn no_library_error_names_a_command_line_flag() {
 #[test]
 fn the_flag_scan_finds_what_it_looks_for() {
     // The scan above would pass on a scanner that finds nothing: show it finds a flag.
-    assert_eq!(string_literals(r#"format!("--secret {x}", "a \"b\"")"#), [
-        "--secret {x}".to_owned(),
-        "a \\\"b\\\"".to_owned(),
-    ]);
+    assert_eq!(
+        string_literals(r#"format!("--secret {x}", "a \"b\"")"#),
+        ["--secret {x}".to_owned(), "a \\\"b\\\"".to_owned(),]
+    );
     let main = workspace_root().join("conformance/src/main.rs");
     let in_main = code_lines(&main)
         .iter()

@@ -108,20 +108,28 @@ fn other_case(header: &str) -> (String, &'static str) {
 fn signature_attacks(ctx: &Context, header: &str, body: &[u8], other_body: &[u8]) -> Vec<Attack> {
     let signer = ctx.sender.signer();
     let with = |body: &[u8], signature: Option<String>| {
-        let extra = signature.map(|s| (header.to_owned(), s)).into_iter().collect();
+        let extra = signature
+            .map(|s| (header.to_owned(), s))
+            .into_iter()
+            .collect();
         ctx.sender.request(extra, body.to_vec())
     };
     let signature = signer.signature(body).unwrap_or_default();
     let tampered = body_edit::tamper(body).unwrap_or_else(|| [body, b" "].concat());
-    let wrong = forger(ctx).and_then(|f| f.signature(body)).unwrap_or_default();
+    let wrong = forger(ctx)
+        .and_then(|f| f.signature(body))
+        .unwrap_or_default();
     let half: String = signature.chars().take(signature.len() / 2).collect();
     let (other_name, case) = other_case(header);
-    let accepted_other_case = ctx.sender.request(
-        vec![(other_name.clone(), signature.clone())],
-        body.to_vec(),
-    );
+    let accepted_other_case = ctx
+        .sender
+        .request(vec![(other_name.clone(), signature.clone())], body.to_vec());
     vec![
-        refused("no-signature", &format!("no {header} header"), with(body, None)),
+        refused(
+            "no-signature",
+            &format!("no {header} header"),
+            with(body, None),
+        ),
         refused(
             "wrong-secret",
             "signed with a key that is not the endpoint's",
@@ -166,7 +174,8 @@ fn signature_attacks(ctx: &Context, header: &str, body: &[u8], other_body: &[u8]
 /// Breakcold's secret, ClinchPad's handshake key: the field attacked every way.
 fn body_field_attacks(ctx: &Context, field: &str, secret: &str, body: &[u8]) -> Vec<Attack> {
     let with_field = |value: Option<&str>| {
-        let b = hookcert_events::with_top_level(body, field, value).unwrap_or_else(|| body.to_vec());
+        let b =
+            hookcert_events::with_top_level(body, field, value).unwrap_or_else(|| body.to_vec());
         ctx.sender.request(Vec::new(), b)
     };
     let quoted = |s: &str| serde_json::to_string(s).unwrap_or_default();
@@ -177,8 +186,16 @@ fn body_field_attacks(ctx: &Context, field: &str, secret: &str, body: &[u8]) -> 
             &format!("a {field} that is not the endpoint's"),
             with_field(Some(&quoted(FORGER_SECRET))),
         ),
-        refused("empty-secret", &format!("an empty {field}"), with_field(Some("\"\""))),
-        refused("null-secret", &format!("{field} null"), with_field(Some("null"))),
+        refused(
+            "empty-secret",
+            &format!("an empty {field}"),
+            with_field(Some("\"\"")),
+        ),
+        refused(
+            "null-secret",
+            &format!("{field} null"),
+            with_field(Some("null")),
+        ),
     ];
     for miss in NearMiss::ALL {
         attacks.push(refused(

@@ -13,7 +13,11 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
     let requests = (0..DELIVERIES)
         .filter_map(|i| {
             let golden = &goldens[i % goldens.len()];
-            hookcert_events::with_top_level(&golden.bytes, "x_hookcert_delivery", Some(&i.to_string()))
+            hookcert_events::with_top_level(
+                &golden.bytes,
+                "x_hookcert_delivery",
+                Some(&i.to_string()),
+            )
         })
         .map(|body| ctx.sender.authentic(&body))
         .collect();

@@ -24,7 +24,9 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
     if let Some(pointer) = ctx.vendor.profile.retry.attempt_pointer.as_deref() {
         let field = pointer.trim_start_matches('/');
         let requests = (1..=4)
-            .filter_map(|n| hookcert_events::with_top_level(&golden.bytes, field, Some(&n.to_string())))
+            .filter_map(|n| {
+                hookcert_events::with_top_level(&golden.bytes, field, Some(&n.to_string()))
+            })
             .map(|body| ctx.sender.authentic(&body))
             .collect();
         cases.push(Case {

@@ -136,7 +136,6 @@ impl Context<'_> {
         }
     }
 
-
     /// The golden examples that carry one event each, the first of each event type.
     pub fn single_event_goldens(&self) -> Vec<crate::event_gen::Golden> {
         let mut seen = std::collections::HashSet::new();

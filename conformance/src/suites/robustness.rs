@@ -47,7 +47,8 @@ fn inputs(ctx: &Context, golden: &[u8]) -> Vec<Input> {
     let authentic = ctx.sender.with_secret(golden);
     let object_with = |extra: &str| -> Vec<u8> {
         let base = ctx.sender.with_secret(b"{}");
-        hookcert_events::with_top_level(&base, "hookcert", Some(extra)).unwrap_or_else(|| base.clone())
+        hookcert_events::with_top_level(&base, "hookcert", Some(extra))
+            .unwrap_or_else(|| base.clone())
     };
     let half = authentic.len() / 2;
     vec![
@@ -116,7 +117,8 @@ fn big_body(ctx: &Context, golden: &[u8]) -> Input {
 
 fn deep_nesting(ctx: &Context) -> Input {
     let base = ctx.sender.with_secret(b"{}");
-    let prefix = hookcert_events::with_top_level(&base, "hookcert_nested", Some("0")).unwrap_or(base);
+    let prefix =
+        hookcert_events::with_top_level(&base, "hookcert_nested", Some("0")).unwrap_or(base);
     let text = String::from_utf8_lossy(&prefix).into_owned();
     let (before, after) = text.rsplit_once('0').unwrap_or((&text, ""));
     let body = [

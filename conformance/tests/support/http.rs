@@ -24,7 +24,8 @@ pub fn send(url: &str, method: &str, headers: &[(String, String)], body: &[u8]) 
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .expect("a read timeout");
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n");
+    let mut head =
+        format!("{method} {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n");
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -44,10 +45,10 @@ pub fn send(url: &str, method: &str, headers: &[(String, String)], body: &[u8]) 
         .position(|w| w == b"\r\n\r\n")
         .map_or(answer.len(), |i| i + 4);
     let raw = &answer[split..];
-    let chunked = text
-        .lines()
-        .take_while(|l| !l.is_empty())
-        .any(|l| l.to_ascii_lowercase().starts_with("transfer-encoding: chunked"));
+    let chunked = text.lines().take_while(|l| !l.is_empty()).any(|l| {
+        l.to_ascii_lowercase()
+            .starts_with("transfer-encoding: chunked")
+    });
     Answer {
         status,
         body: if chunked { dechunk(raw) } else { raw.to_vec() },
@@ -57,8 +58,8 @@ pub fn send(url: &str, method: &str, headers: &[(String, String)], body: &[u8]) 
 fn dechunk(mut raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     while let Some(eol) = raw.windows(2).position(|w| w == b"\r\n") {
-        let size = usize::from_str_radix(String::from_utf8_lossy(&raw[..eol]).trim(), 16)
-            .unwrap_or(0);
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&raw[..eol]).trim(), 16).unwrap_or(0);
         if size == 0 {
             break;
         }

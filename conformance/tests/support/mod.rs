@@ -21,7 +21,10 @@ pub fn credentials(vendor: &str) -> (Credentials, ReceiverAuth) {
     match vendor {
         "spotio" | "breakcold" | "clinchpad" => {
             let secret = token();
-            (Credentials::Secret(secret.as_str().into()), ReceiverAuth::Secret(secret))
+            (
+                Credentials::Secret(secret.as_str().into()),
+                ReceiverAuth::Secret(secret),
+            )
         }
         "zoho-salesiq" => {
             let key = rsa::RsaPrivateKey::new(&mut rand_core::OsRng, 2048).expect("RSA keygen");

@@ -48,13 +48,18 @@ impl std::fmt::Display for Scheme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Scheme::HmacSha256Hex { header } => {
-                write!(f, "an HMAC secret (a hex HMAC-SHA256 of the body in {header})")
+                write!(
+                    f,
+                    "an HMAC secret (a hex HMAC-SHA256 of the body in {header})"
+                )
             }
             Scheme::RsaSha256 { header } => write!(
                 f,
                 "an RSA key pair (a base64 RSA-SHA256 signature of the body in {header})"
             ),
-            Scheme::BodySecret { field } => write!(f, "an endpoint secret in the body field {field}"),
+            Scheme::BodySecret { field } => {
+                write!(f, "an endpoint secret in the body field {field}")
+            }
             Scheme::HandshakeKey { field } => {
                 write!(f, "an optional handshake key in the body field {field}")
             }
