@@ -6,7 +6,7 @@ use crate::http_client::{CertificateError, Client, Target, TargetError, Transpor
 use crate::receiver::{self, ReceiverConfig, ReceiverError, RunningReceiver};
 use crate::redact::Redactor;
 use crate::report::{CaseReport, Report, Summary};
-use crate::runner::Runner;
+use crate::runner::{Limits, Runner};
 use crate::sender::Sender;
 use crate::suites::{self, Context, Suite};
 use hookcert_catalog::{Catalog, Method, Vendor};
@@ -16,6 +16,10 @@ use std::time::{Duration, Instant, SystemTime};
 
 /// Generated cases per event type unless told otherwise.
 pub const DEFAULT_CASES: u32 = 16;
+
+/// Cases in flight at once unless told otherwise: vendors deliver in parallel, and a receiver
+/// that takes 40 ms an answer is then certified in well under a second.
+pub const DEFAULT_CONCURRENCY: usize = 16;
 
 /// Why a run could not be made: options that do not fit, and targets that cannot be reached
 /// at all. (A receiver that answers wrongly is a report with FAIL cases, not an error.)
@@ -56,8 +60,19 @@ pub enum CertifyError {
     Runtime(std::io::Error),
 }
 
-/// Progress: cases done, cases in all, the case just finished.
-pub type Progress = Box<dyn FnMut(usize, usize, &CaseReport) + Send>;
+/// Where a run is: called each time a case has been sent and judged.
+pub struct ProgressUpdate<'r> {
+    /// Cases judged so far, and to send in all.
+    pub done: usize,
+    pub total: usize,
+    /// The case just judged.
+    pub case: &'r CaseReport,
+    /// Its suite's cases judged so far, and to send in all: equal when the suite is done.
+    pub suite_done: usize,
+    pub suite_total: usize,
+}
+
+pub type Progress = Box<dyn FnMut(&ProgressUpdate) + Send>;
 
 /// The options of one certification run.
 pub struct Certification {
@@ -70,6 +85,8 @@ pub struct Certification {
     events: Vec<String>,
     timeout_ms: Option<u64>,
     time_scale: f64,
+    concurrency: usize,
+    max_failures: Option<usize>,
     method: Option<Method>,
     ca_cert_pem: Option<String>,
     progress: Option<Progress>,
@@ -90,6 +107,8 @@ impl Certification {
             events: Vec::new(),
             timeout_ms: None,
             time_scale: 1.0,
+            concurrency: DEFAULT_CONCURRENCY,
+            max_failures: None,
             method: None,
             ca_cert_pem: None,
             progress: None,
@@ -143,6 +162,19 @@ impl Certification {
     /// Scales the vendor's retry intervals (0.001 turns a minute into 60 ms).
     pub fn time_scale(mut self, scale: f64) -> Self {
         self.time_scale = scale;
+        self
+    }
+
+    /// Cases in flight at once (default 16); a case whose meaning depends on order (duplicates,
+    /// ordering) keeps its own requests in order. 1 sends one case at a time.
+    pub fn concurrency(mut self, cases: usize) -> Self {
+        self.concurrency = cases.max(1);
+        self
+    }
+
+    /// Stop sending new cases once this many have failed; what was sent is still diagnosed.
+    pub fn max_failures(mut self, failures: usize) -> Self {
+        self.max_failures = Some(failures.max(1));
         self
     }
 
@@ -276,24 +308,40 @@ impl Certification {
             .collect();
         let started_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
         let started = Instant::now();
-        let mut runner = Runner::new(
-            Arc::clone(&client),
-            sender,
-            vendor,
-            redactor,
-            self.time_scale,
-        );
-        let total = cases.len();
-        if let Some(mut progress) = self.progress.take() {
-            let mut done = 0;
-            runner.on_case = Some(Box::new(move |case: &CaseReport| {
-                done += 1;
-                progress(done, total, case);
-            }));
+        let limits = Limits {
+            concurrency: self.concurrency,
+            max_failures: self.max_failures,
+        };
+        let runner = Runner::new(&ctx, Arc::clone(&client), redactor, self.time_scale, limits);
+        let sendable =
+            |c: &&suites::Case| !matches!(c.plan, suites::Plan::Skip(_) | suites::Plan::Latency);
+        let total = cases.iter().filter(sendable).count();
+        let mut suite_totals: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::new();
+        for case in cases.iter().filter(sendable) {
+            *suite_totals.entry(case.suite.id()).or_default() += 1;
         }
-        let (reports, latency) = runner.run(&cases).await;
+        let mut suite_done: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::new();
+        let mut done = 0;
+        let mut progress = self.progress.take();
+        let mut on_case = |case: &CaseReport| {
+            done += 1;
+            let in_suite = suite_done.entry(case.suite.clone()).or_default();
+            *in_suite += 1;
+            if let Some(progress) = progress.as_mut() {
+                progress(&ProgressUpdate {
+                    done,
+                    total,
+                    case,
+                    suite_done: *in_suite,
+                    suite_total: suite_totals.get(case.suite.as_str()).copied().unwrap_or(0),
+                });
+            }
+        };
+        let outcome = runner.run(&cases, &mut on_case).await;
         let mut summary = Summary::default();
-        for r in &reports {
+        for r in &outcome.cases {
             summary.count(r.verdict);
         }
         Ok(Report {
@@ -305,8 +353,10 @@ impl Certification {
             started_at,
             duration_ms: started.elapsed().as_millis() as u64,
             summary,
-            latency,
-            cases: reports,
+            latency: outcome.latency,
+            stopped: outcome.stopped,
+            causes: outcome.causes,
+            cases: outcome.cases,
         })
     }
 

@@ -21,6 +21,13 @@ pub struct Golden {
     pub bytes: Vec<u8>,
 }
 
+impl Golden {
+    /// The id of the case that sends this example as stored.
+    pub fn case_id(&self) -> String {
+        format!("golden/{}", self.name)
+    }
+}
+
 pub fn golden(catalog: &Catalog, vendor: &Vendor) -> Vec<Golden> {
     let mut goldens: Vec<Golden> = vendor
         .examples

@@ -87,6 +87,10 @@ pub enum Outcome {
     /// The status line and headers arrived within the timeout.
     Answered {
         status: u16,
+        /// The status line's reason phrase, as sent (`Unauthorized`, or anything).
+        reason: String,
+        /// The response headers, names as sent (invalid UTF-8 replaced).
+        headers: Vec<(String, String)>,
         latency: Duration,
         /// The first bytes of the body (at most [`BODY_LIMIT`]).
         body: Vec<u8>,
@@ -318,7 +322,7 @@ impl Client {
         wire: &[u8],
         deadline: Instant,
         reused: bool,
-    ) -> Result<(u16, Vec<u8>), Exchange> {
+    ) -> Result<Answer, Exchange> {
         let write = async {
             conn.stream.write_all(wire).await?;
             conn.stream.flush().await
@@ -329,7 +333,7 @@ impl Client {
             Ok(Ok(())) => {}
         }
         let head = tokio::time::timeout_at(deadline.into(), read_head(&mut conn, reused)).await;
-        let head = match head {
+        let mut head = match head {
             Err(_) => return Err(Exchange::Failed(TransportError::Timeout)),
             Ok(result) => result?,
         };
@@ -344,8 +348,21 @@ impl Client {
         if reusable && head.keep_alive {
             self.put_idle(conn);
         }
-        Ok((head.status, body))
+        Ok(Answer {
+            status: head.status,
+            reason: std::mem::take(&mut head.reason),
+            headers: std::mem::take(&mut head.headers),
+            body,
+        })
     }
+}
+
+/// What came back, before its latency is known.
+struct Answer {
+    status: u16,
+    reason: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
 }
 
 enum Exchange {
@@ -354,13 +371,15 @@ enum Exchange {
     Failed(TransportError),
 }
 
-fn finish(result: Result<(u16, Vec<u8>), Exchange>, started: Instant) -> Outcome {
+fn finish(result: Result<Answer, Exchange>, started: Instant) -> Outcome {
     let latency = started.elapsed();
     match result {
-        Ok((status, body)) => Outcome::Answered {
-            status,
+        Ok(answer) => Outcome::Answered {
+            status: answer.status,
+            reason: answer.reason,
+            headers: answer.headers,
             latency,
-            body,
+            body: answer.body,
         },
         Err(Exchange::Failed(error)) => Outcome::Failed { error, latency },
         Err(Exchange::Stale) => Outcome::Failed {
@@ -399,6 +418,8 @@ fn io_failure(e: std::io::Error, reused: bool) -> Exchange {
 
 struct Head {
     status: u16,
+    reason: String,
+    headers: Vec<(String, String)>,
     keep_alive: bool,
     framing: Framing,
 }
@@ -489,9 +510,22 @@ fn parse_head(buf: &[u8]) -> Result<Option<(Head, usize)>, Exchange> {
     } else {
         Framing::ToClose
     };
+    let reason = response.reason.unwrap_or_default().to_owned();
+    let headers = response
+        .headers
+        .iter()
+        .map(|h| {
+            (
+                h.name.to_owned(),
+                String::from_utf8_lossy(h.value).into_owned(),
+            )
+        })
+        .collect();
     Ok(Some((
         Head {
             status,
+            reason,
+            headers,
             keep_alive,
             framing,
         },

@@ -116,6 +116,8 @@ mod tests {
     fn answered(status: u16) -> Outcome {
         Outcome::Answered {
             status,
+            reason: String::new(),
+            headers: Vec::new(),
             latency: Duration::from_millis(1),
             body: Vec::new(),
         }

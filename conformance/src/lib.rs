@@ -25,11 +25,15 @@ mod bench;
 mod body_edit;
 mod catalog;
 mod catalog_view;
+mod causes;
 mod certify;
+mod diagnosis;
 mod event_gen;
 mod http_client;
+mod json_text;
 mod judge;
 mod keygen;
+mod layouts;
 mod listen;
 mod openapi;
 mod receiver;
@@ -47,7 +51,9 @@ mod suites;
 pub use bench::{BenchConfig, BenchError, BenchResult, run as bench};
 pub use catalog::CatalogError;
 pub use catalog_view::{json as catalog_json, table as catalog_table};
-pub use certify::{Certification, CertifyError, DEFAULT_CASES, Progress};
+pub use certify::{
+    Certification, CertifyError, DEFAULT_CASES, DEFAULT_CONCURRENCY, Progress, ProgressUpdate,
+};
 pub use hookcert_catalog::Method;
 pub use hookcert_events::auth::{CredentialKind, Credentials, KeyError, Secret, SetupError};
 pub use http_client::{CertificateError, Outcome, TargetError, TransportError};
@@ -56,8 +62,8 @@ pub use listen::{ListenConfig, ListenError, Listening, StopWhen, start as listen
 pub use openapi::{OpenApiError, document as openapi_document};
 pub use receiver::{ReceiverConfig, ReceiverError, RunningReceiver, start as start_receiver};
 pub use report::{
-    Attempt, CaseReport, JunitError, LatencyStats, Observed, Purpose, Report, RequestRecord,
-    Summary, Verdict,
+    Answer, Attempt, CaseReport, Cause, Detail, Evidence, JunitError, LatencyStats, Observed,
+    Purpose, Report, RequestRecord, Summary, Verdict,
 };
 pub use send::{SendConfig, SendError, SendResult, send};
 pub use sender_check::{DeliveryRecord, ListenReport, ListenSummary, ReceivedAttempt};

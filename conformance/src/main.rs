@@ -202,6 +202,18 @@ struct CertifyArgs {
     /// Scale of the vendor's retry intervals when replaying them (0.01: a minute becomes 0.6 s)
     #[arg(long, default_value_t = 1.0)]
     time_scale: f64,
+    /// Cases in flight at once; a case whose requests depend on order keeps them in order
+    #[arg(long, default_value_t = hookcert::DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..))]
+    concurrency: u16,
+    /// Stop sending new cases after N failing ones (what was sent is still diagnosed)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    max_failures: Option<u32>,
+    /// Print the summary alone
+    #[arg(long, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print every failing case, each with its replay command
+    #[arg(long)]
+    verbose: bool,
     /// PEM certificate(s) to trust for an https --url (a private CA or a self-signed receiver)
     #[arg(long, value_name = "FILE")]
     ca_cert: Option<PathBuf>,
@@ -412,13 +424,35 @@ fn certify(args: CertifyArgs) -> Result<ExitCode> {
     let suites: Vec<&str> = args.suites.iter().map(String::as_str).collect();
     let events: Vec<&str> = args.events.iter().map(String::as_str).collect();
     run = run.suites(&suites).events(&events);
+    run = run.concurrency(usize::from(args.concurrency));
+    if let Some(max) = args.max_failures {
+        run = run.max_failures(max as usize);
+    }
     let bar = progress_bar();
-    if let Some(bar) = bar.clone() {
-        run = run.progress(Box::new(move |done, total, case| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-            bar.set_message(case.id.clone());
-        }));
+    match (bar.clone(), args.quiet) {
+        (Some(bar), _) => {
+            run = run.progress(Box::new(move |p| {
+                bar.set_length(p.total as u64);
+                bar.set_position(p.done as u64);
+                bar.set_message(p.case.id.clone());
+            }));
+        }
+        // In a pipe or a CI log: one line as each suite is done.
+        (None, false) => {
+            let mut counts: std::collections::HashMap<String, [u32; 4]> =
+                std::collections::HashMap::new();
+            run = run.progress(Box::new(move |p| {
+                let c = counts.entry(p.case.suite.clone()).or_default();
+                c[p.case.verdict as usize] += 1;
+                if p.suite_done == p.suite_total {
+                    eprintln!(
+                        "hookcert: {} done: {} pass, {} warn, {} fail ({}/{} cases)",
+                        p.case.suite, c[0], c[1], c[2], p.done, p.total
+                    );
+                }
+            }));
+        }
+        (None, true) => {}
     }
     let report = run
         .run_blocking()
@@ -428,7 +462,14 @@ fn certify(args: CertifyArgs) -> Result<ExitCode> {
     }
     write_reports(&args, &report)?;
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    print!("{}", report.render_terminal(color));
+    let detail = if args.quiet {
+        hookcert::Detail::Summary
+    } else if args.verbose {
+        hookcert::Detail::Verbose
+    } else {
+        hookcert::Detail::Causes
+    };
+    print!("{}", report.render_terminal_with(color, detail));
     Ok(if report.passed() {
         ExitCode::SUCCESS
     } else {

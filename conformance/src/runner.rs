@@ -1,252 +1,246 @@
-//! Sends the cases and records everything: each request and its outcome, the vendor's retries
-//! of deliveries that were not accepted, the repeats that tell a steady failure from a flaky
-//! one, and the shrinking of failing generated events.
+//! Sends the cases and records everything, in phases, so that a broken receiver costs little:
+//!
+//! 1. the golden deliveries, side by side; when they all get the same refusal the run stops
+//!    there with a hint (`causes::preflight`);
+//! 2. every other case once, independent cases side by side (a case's own requests keep their
+//!    order), up to the failure limit;
+//! 3. the causes of the failures, established by probes and controls (`causes::establish`);
+//! 4. per cause, on a few representatives only: the repeats that tell a steady failure from a
+//!    flaky one, the vendor's retry policy replayed, and shrinking.
 
+use crate::causes::{self, CauseDraft};
 use crate::http_client::{Client, Outcome, TransportError};
 use crate::judge;
 use crate::redact::Redactor;
-use crate::report::{Attempt, CaseReport, LatencyStats, Observed, Purpose, Verdict};
+use crate::report::{Answer, Attempt, CaseReport, Cause, LatencyStats, Observed, Purpose, Verdict};
 use crate::request::Request;
 use crate::retry_policy;
-use crate::sender::Sender;
 use crate::shrink;
-use crate::suites::{Case, Expect, Plan, Source};
-use hookcert_catalog::{Statuses, Vendor};
+use crate::suites::{Case, Context, Expect, Plan, Suite};
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use hookcert_catalog::Statuses;
+use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-/// Requests a shrink may send for one case, and cases shrunk in one run.
-const SHRINK_BUDGET: usize = 48;
-const SHRUNK_CASES: usize = 8;
+/// Cases of a cause on which repeats, retries and shrinking are spent.
+const REPRESENTATIVES: usize = 2;
+/// Requests a shrink may send for one representative.
+const SHRINK_BUDGET: usize = 96;
+/// At most this much of an answer's body goes into the report.
+const ANSWER_EXCERPT: usize = 4096;
 
-/// Called after each case, for progress display.
-pub type OnCase<'a> = Box<dyn FnMut(&CaseReport) + Send + 'a>;
+/// How much a run may do at once, and when it stops.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Cases in flight at once (a case's own requests keep their order).
+    pub concurrency: usize,
+    /// Stop sending new cases once this many have failed.
+    pub max_failures: Option<usize>,
+}
+
+/// Called when a case's first pass is done.
+pub type OnCase<'a> = &'a mut (dyn FnMut(&CaseReport) + Send);
 
 pub struct Runner<'a> {
-    pub client: Arc<Client>,
-    pub sender: &'a Sender,
-    pub vendor: &'a Vendor,
-    pub redactor: Redactor,
-    pub time_scale: f64,
-    pub started: Instant,
-    pub on_case: Option<OnCase<'a>>,
-    success: Statuses,
-    shrunk: usize,
-    /// Requests of the run that got no answer within the timeout.
+    pub(crate) ctx: &'a Context<'a>,
+    pub(crate) client: Arc<Client>,
+    pub(crate) redactor: Redactor,
+    time_scale: f64,
+    started: Instant,
+    pub(crate) limits: Limits,
+    pub(crate) success: Statuses,
     timeouts: AtomicUsize,
 }
 
-/// One request's record, kept with its outcome for judging.
-struct Sent {
-    outcome: Outcome,
-    attempt: Attempt,
-    request: Request,
+/// One request of a case's first pass and what it got.
+pub(crate) struct Sent {
+    pub outcome: Outcome,
+    pub request: Request,
+    pub sent_at_ms: u64,
+}
+
+/// A case after its first pass: its report, and the requests as sent.
+pub(crate) struct Executed {
+    pub report: CaseReport,
+    pub sent: Vec<Sent>,
+    /// The request the verdict was judged on.
+    pub judged: usize,
+}
+
+/// What a run produced.
+pub struct RunOutcome {
+    pub cases: Vec<CaseReport>,
+    pub causes: Vec<Cause>,
+    pub latency: Option<LatencyStats>,
+    pub stopped: Option<String>,
 }
 
 impl<'a> Runner<'a> {
     pub fn new(
+        ctx: &'a Context<'a>,
         client: Arc<Client>,
-        sender: &'a Sender,
-        vendor: &'a Vendor,
         redactor: Redactor,
         time_scale: f64,
+        limits: Limits,
     ) -> Self {
         Runner {
+            ctx,
             client,
-            sender,
-            vendor,
             redactor,
             time_scale,
             started: Instant::now(),
-            on_case: None,
-            success: vendor.profile.success.statuses,
-            shrunk: 0,
+            limits: Limits {
+                concurrency: limits.concurrency.max(1),
+                ..limits
+            },
+            success: ctx.vendor.profile.success.statuses,
             timeouts: AtomicUsize::new(0),
         }
     }
 
-    /// Runs every case in order; the latency case is judged last, over everything sent.
-    pub async fn run(&mut self, cases: &[Case]) -> (Vec<CaseReport>, Option<LatencyStats>) {
-        let mut reports = Vec::with_capacity(cases.len());
-        for case in cases {
-            let report = match &case.plan {
-                Plan::Latency => continue,
-                Plan::Skip(why) => self.skipped(case, why),
-                Plan::One(request) => self.run_case(case, std::slice::from_ref(request)).await,
-                Plan::Sequence(requests) | Plan::Concurrent(requests) => {
-                    self.run_case(case, requests).await
+    pub async fn run(&self, cases: &[Case], on_case: OnCase<'_>) -> RunOutcome {
+        let mut done: Vec<Option<Executed>> = cases.iter().map(|_| None).collect();
+        let sendable = |i: &usize| !matches!(cases[*i].plan, Plan::Skip(_) | Plan::Latency);
+        let (golden, rest): (Vec<usize>, Vec<usize>) = (0..cases.len())
+            .filter(sendable)
+            .partition(|&i| cases[i].suite == Suite::Golden);
+        self.first_pass(cases, &golden, &mut done, on_case, None)
+            .await;
+        let (causes, stopped, mut reports) =
+            match causes::preflight(self, cases, &mut done, &golden).await {
+                Some((cause, stopped)) => {
+                    let reports = self.finish_reports(cases, done, Some(&stopped));
+                    (vec![cause], Some(stopped), reports)
+                }
+                None => {
+                    let stopped = self
+                        .first_pass(cases, &rest, &mut done, on_case, self.limits.max_failures)
+                        .await
+                        .then(|| {
+                            format!(
+                                "stopped after {} failing cases, the limit set for this run",
+                                self.limits.max_failures.unwrap_or_default()
+                            )
+                        });
+                    let drafts = causes::establish(self, cases, &mut done).await;
+                    let causes = self.spend(cases, &mut done, drafts).await;
+                    let mut reports = self.finish_reports(cases, done, stopped.as_deref());
+                    if let Some(check) = causes::indistinguishable(self, cases, &reports) {
+                        reports.push(check);
+                    }
+                    (causes, stopped, reports)
                 }
             };
-            if let Some(on_case) = self.on_case.as_mut() {
-                on_case(&report);
-            }
-            reports.push(report);
-        }
-        let stats = latency_stats(&reports, self.success);
+        let latency = latency_stats(&reports, self.success);
         if let Some(case) = cases.iter().find(|c| matches!(c.plan, Plan::Latency)) {
-            let report = self.latency_report(case, stats);
-            if let Some(on_case) = self.on_case.as_mut() {
-                on_case(&report);
+            let mut report = self.latency_report(case, latency);
+            if report.verdict == Verdict::Fail {
+                report.cause = causes
+                    .iter()
+                    .find(|c| c.id.starts_with("timeout"))
+                    .map(|c| c.id.clone());
             }
             reports.push(report);
         }
-        (reports, stats)
-    }
-
-    async fn run_case(&mut self, case: &Case, requests: &[Request]) -> CaseReport {
-        match &case.plan {
-            Plan::Concurrent(_) => self.run_concurrent(case, requests).await,
-            _ => self.run_sequence(case, requests).await,
+        RunOutcome {
+            cases: reports,
+            causes,
+            latency,
+            stopped,
         }
     }
 
-    /// Counts what the latency case judges: requests that got no answer in time.
-    fn note(&self, outcome: &Outcome) {
+    /// Sends each of `indices` once, `limits.concurrency` cases at a time; true when the
+    /// failure limit stopped it early.
+    async fn first_pass(
+        &self,
+        cases: &[Case],
+        indices: &[usize],
+        done: &mut [Option<Executed>],
+        on_case: OnCase<'_>,
+        max_failures: Option<usize>,
+    ) -> bool {
+        let mut pending = FuturesUnordered::new();
+        let mut next = indices.iter();
+        let mut failures = 0;
+        let mut stopped = false;
+        loop {
+            while !stopped && pending.len() < self.limits.concurrency {
+                let Some(&i) = next.next() else { break };
+                pending.push(async move { (i, self.execute(&cases[i]).await) });
+            }
+            let Some((i, executed)) = pending.next().await else {
+                break;
+            };
+            on_case(&executed.report);
+            if executed.report.verdict == Verdict::Fail {
+                failures += 1;
+                stopped |= max_failures.is_some_and(|max| failures >= max);
+            }
+            done[i] = Some(executed);
+        }
+        stopped && next.next().is_some()
+    }
+
+    /// A case's first pass: its requests sent once (in order, or all at once for a concurrent
+    /// case) and judged; no retries, no repeats.
+    async fn execute(&self, case: &Case) -> Executed {
+        let requests: &[Request] = match &case.plan {
+            Plan::One(r) => std::slice::from_ref(r),
+            Plan::Sequence(rs) | Plan::Concurrent(rs) => rs,
+            Plan::Skip(_) | Plan::Latency => &[],
+        };
+        let sent: Vec<(Sent, Attempt)> = match case.plan {
+            Plan::Concurrent(_) => {
+                let all = requests.iter().map(|r| self.send(r, Purpose::Case));
+                futures_util::future::join_all(all).await
+            }
+            _ => {
+                let mut out = Vec::with_capacity(requests.len());
+                for r in requests {
+                    out.push(self.send(r, Purpose::Case).await);
+                }
+                out
+            }
+        };
+        let (sent, attempts): (Vec<Sent>, Vec<Attempt>) = sent.into_iter().unzip();
+        let (report, judged) = self.judged(case, &sent, attempts);
+        Executed {
+            report,
+            sent,
+            judged,
+        }
+    }
+
+    /// Sends one request and records it, with the receiver's answer.
+    pub(crate) async fn send(&self, request: &Request, purpose: Purpose) -> (Sent, Attempt) {
+        let sent_at_ms = self.started.elapsed().as_millis() as u64;
+        let outcome = self.client.send(request).await;
         if outcome.error() == Some(&TransportError::Timeout) {
             self.timeouts.fetch_add(1, Ordering::Relaxed);
         }
-    }
-
-    async fn send(&self, request: &Request, purpose: Purpose) -> Sent {
-        let sent_at_ms = self.started.elapsed().as_millis() as u64;
-        let outcome = self.client.send(request).await;
-        self.note(&outcome);
         let attempt = Attempt {
             purpose,
             sent_at_ms,
             request: request.record(&self.client.target().url, &self.redactor),
-            observed: observed(&outcome),
+            observed: self.observed(&outcome),
         };
-        Sent {
+        let sent = Sent {
             outcome,
-            attempt,
             request: request.clone(),
-        }
+            sent_at_ms,
+        };
+        (sent, attempt)
     }
 
-    /// Sends one delivery; when it should have been accepted and was not, replays the
-    /// vendor's retries until one is accepted or the policy is exhausted.
-    async fn deliver(
-        &self,
-        request: &Request,
-        expect: Expect,
-        attempts: &mut Vec<Attempt>,
-    ) -> Sent {
-        let first = self.send(request, Purpose::Case).await;
-        attempts.push(first.attempt.clone());
-        let wants_acceptance = matches!(expect, Expect::Accepted | Expect::UnknownEvent);
-        if wants_acceptance && !self.accepted(&first.outcome) {
-            let retry = &self.vendor.profile.retry;
-            for (n, wait) in retry_policy::schedule(retry, self.time_scale)
-                .into_iter()
-                .enumerate()
-            {
-                tokio::time::sleep(wait).await;
-                let again = retry_policy::retry_request(retry, self.sender, request, n as u32 + 1);
-                let sent = self.send(&again, Purpose::VendorRetry).await;
-                attempts.push(sent.attempt.clone());
-                if self.accepted(&sent.outcome) {
-                    break;
-                }
-            }
-        }
-        first
-    }
-
-    fn accepted(&self, outcome: &Outcome) -> bool {
+    pub(crate) fn accepted(&self, outcome: &Outcome) -> bool {
         outcome.status().is_some_and(|s| self.success.accepts(s))
     }
 
-    async fn run_sequence(&mut self, case: &Case, requests: &[Request]) -> CaseReport {
-        let mut attempts = Vec::new();
-        let mut judged = Vec::new();
-        for request in requests {
-            let sent = self.deliver(request, case.expect, &mut attempts).await;
-            judged.push(sent);
-        }
-        let mut report = self.judged(case, &judged, attempts);
-        if report.verdict == Verdict::Fail {
-            let first: Vec<String> = judged.iter().map(|s| class(&s.outcome)).collect();
-            let mut flaky = false;
-            for _ in 0..2 {
-                let mut classes = Vec::new();
-                for request in requests {
-                    let sent = self.send(request, Purpose::Repeat).await;
-                    classes.push(class(&sent.outcome));
-                    report.attempts.push(sent.attempt);
-                }
-                flaky |= classes != first;
-            }
-            report.flaky = flaky;
-            if let (Some(source), [request]) = (&case.source, requests) {
-                self.shrink(case, source, request, &mut report).await;
-            }
-        }
-        report
-    }
-
-    async fn run_concurrent(&mut self, case: &Case, requests: &[Request]) -> CaseReport {
-        let mut attempts = Vec::new();
-        let judged = self.send_all(requests, &mut attempts).await;
-        let mut report = self.judged(case, &judged, attempts);
-        if report.verdict == Verdict::Fail {
-            let first: Vec<String> = judged.iter().map(|s| class(&s.outcome)).collect();
-            let mut flaky = false;
-            for _ in 0..2 {
-                let mut repeat = Vec::new();
-                let sent = self.send_all(requests, &mut repeat).await;
-                for a in &mut repeat {
-                    a.purpose = Purpose::Repeat;
-                }
-                report.attempts.extend(repeat);
-                flaky |= sent.iter().map(|s| class(&s.outcome)).collect::<Vec<_>>() != first;
-            }
-            report.flaky = flaky;
-        }
-        report
-    }
-
-    async fn send_all(&self, requests: &[Request], attempts: &mut Vec<Attempt>) -> Vec<Sent> {
-        let mut tasks = tokio::task::JoinSet::new();
-        for (i, request) in requests.iter().enumerate() {
-            let client = Arc::clone(&self.client);
-            let request = request.clone();
-            let started = self.started;
-            tasks.spawn(async move {
-                let sent_at_ms = started.elapsed().as_millis() as u64;
-                let outcome = client.send(&request).await;
-                (i, sent_at_ms, outcome, request)
-            });
-        }
-        let mut done = Vec::with_capacity(requests.len());
-        while let Some(joined) = tasks.join_next().await {
-            if let Ok(result) = joined {
-                done.push(result);
-            }
-        }
-        done.sort_by_key(|(i, ..)| *i);
-        done.into_iter()
-            .map(|(_, sent_at_ms, outcome, request)| {
-                self.note(&outcome);
-                let attempt = Attempt {
-                    purpose: Purpose::Case,
-                    sent_at_ms,
-                    request: request.record(&self.client.target().url, &self.redactor),
-                    observed: observed(&outcome),
-                };
-                attempts.push(attempt.clone());
-                Sent {
-                    outcome,
-                    attempt,
-                    request,
-                }
-            })
-            .collect()
-    }
-
     /// The case's verdict: the worst over its requests, judged on the first that got it.
-    fn judged(&self, case: &Case, sent: &[Sent], attempts: Vec<Attempt>) -> CaseReport {
+    fn judged(&self, case: &Case, sent: &[Sent], attempts: Vec<Attempt>) -> (CaseReport, usize) {
         let verdicts: Vec<(Verdict, String)> = sent
             .iter()
             .map(|s| judge::judge(case.expect, &s.outcome, self.success))
@@ -261,8 +255,19 @@ impl<'a> Runner<'a> {
         if sent.len() > 1 {
             reason = format!("request {} of {}: {reason}", worst + 1, sent.len());
         }
-        let reproduce = (verdict == Verdict::Fail || verdict == Verdict::Warn)
-            .then(|| self.reproduce(case, sent, worst));
+        let observed = attempts
+            .get(worst)
+            .map_or_else(observed_none, |a| a.observed.clone());
+        let mut report = self.base_report(case, verdict, reason);
+        report.observed = observed;
+        report.attempts = attempts;
+        if matches!(verdict, Verdict::Fail | Verdict::Warn) {
+            report.reproduce = Some(self.reproduce(case, sent, worst));
+        }
+        (report, worst)
+    }
+
+    fn base_report(&self, case: &Case, verdict: Verdict, reason: String) -> CaseReport {
         CaseReport {
             id: case.id.clone(),
             suite: case.suite.id().to_owned(),
@@ -272,19 +277,20 @@ impl<'a> Runner<'a> {
             verdict,
             flaky: false,
             expected: judge::expected(case.expect, self.success),
-            observed: sent
-                .get(worst)
-                .map_or_else(observed_none, |s| s.attempt.observed.clone()),
+            observed: observed_none(),
             reason,
-            attempts,
+            attempts: Vec::new(),
             minimal_payload: None,
-            reproduce,
+            reproduce: None,
+            controls: case.controls.clone(),
+            cause: None,
+            blocked_by: None,
         }
     }
 
     /// The commands that replay a case: every request of a sequence (order matters), only
     /// the judged one of a concurrent burst.
-    fn reproduce(&self, case: &Case, sent: &[Sent], judged: usize) -> String {
+    pub(crate) fn reproduce(&self, case: &Case, sent: &[Sent], judged: usize) -> String {
         let url = &self.client.target().url;
         let chosen: Vec<&Sent> = match case.plan {
             Plan::Concurrent(_) => sent.get(judged).into_iter().collect(),
@@ -297,71 +303,187 @@ impl<'a> Runner<'a> {
             .join(" && \\\n")
     }
 
-    fn skipped(&self, case: &Case, why: &str) -> CaseReport {
-        CaseReport {
-            id: case.id.clone(),
-            suite: case.suite.id().to_owned(),
-            event: case.event.clone(),
-            description: case.description.clone(),
-            requirement: case.requirement.clone(),
-            verdict: Verdict::Skip,
-            flaky: false,
-            expected: judge::expected(case.expect, self.success),
-            observed: observed_none(),
-            reason: why.to_owned(),
-            attempts: Vec::new(),
-            minimal_payload: None,
-            reproduce: None,
+    /// Every case's report in plan order: the ones not sent are skipped, with why.
+    fn finish_reports(
+        &self,
+        cases: &[Case],
+        done: Vec<Option<Executed>>,
+        stopped: Option<&str>,
+    ) -> Vec<CaseReport> {
+        cases
+            .iter()
+            .zip(done)
+            .filter(|(case, _)| !matches!(case.plan, Plan::Latency))
+            .map(|(case, executed)| match (executed, &case.plan) {
+                (Some(e), _) => e.report,
+                (None, Plan::Skip(why)) => self.base_report(case, Verdict::Skip, why.clone()),
+                (None, _) => self.base_report(
+                    case,
+                    Verdict::Skip,
+                    format!("not sent: {}", stopped.unwrap_or("the run stopped")),
+                ),
+            })
+            .collect()
+    }
+
+    /// Repeats, retries and shrinking, on a few representatives of each cause.
+    async fn spend(
+        &self,
+        cases: &[Case],
+        done: &mut [Option<Executed>],
+        drafts: Vec<CauseDraft>,
+    ) -> Vec<Cause> {
+        let mut work = Vec::new();
+        for (d, draft) in drafts.iter().enumerate() {
+            for &i in draft.members.iter().take(REPRESENTATIVES) {
+                if let Some(executed) = &done[i] {
+                    work.push((d, i, self.spend_on(&cases[i], executed, draft)));
+                }
+            }
+        }
+        let results = bounded(
+            self.limits.concurrency,
+            work.into_iter()
+                .map(|(d, i, f)| async move { (d, i, f.await) }),
+        )
+        .await;
+        let mut spent: Vec<Vec<(usize, Spent)>> = drafts.iter().map(|_| Vec::new()).collect();
+        for (d, i, result) in results {
+            if let Some(executed) = done[i].as_mut() {
+                executed
+                    .report
+                    .attempts
+                    .extend(result.attempts.iter().cloned());
+                executed.report.flaky |= result.flaky;
+                if let Some(payload) = &result.minimal_payload {
+                    executed.report.minimal_payload = Some(payload.clone());
+                }
+                if let Some(command) = &result.reproduce {
+                    executed.report.reproduce = Some(command.clone());
+                }
+            }
+            spent[d].push((i, result));
+        }
+        drafts
+            .into_iter()
+            .zip(spent)
+            .map(|(draft, results)| causes::finish(cases, done, draft, results))
+            .collect()
+    }
+
+    /// The extra work on one representative.
+    fn spend_on<'s>(
+        &'s self,
+        case: &'s Case,
+        executed: &Executed,
+        draft: &'s CauseDraft,
+    ) -> impl Future<Output = Spent> + 's {
+        let requests: Vec<Request> = executed.sent.iter().map(|s| s.request.clone()).collect();
+        let first: Vec<String> = executed.sent.iter().map(|s| class(&s.outcome)).collect();
+        let judged = executed.judged;
+        let failing = executed.sent.get(judged).map(|s| s.request.clone());
+        let concurrent = matches!(case.plan, Plan::Concurrent(_));
+        async move {
+            let mut spent = Spent::default();
+            for _ in 0..2 {
+                let again: Vec<(Sent, Attempt)> = if concurrent {
+                    let all = requests.iter().map(|r| self.send(r, Purpose::Repeat));
+                    futures_util::future::join_all(all).await
+                } else {
+                    let mut out = Vec::new();
+                    for r in &requests {
+                        out.push(self.send(r, Purpose::Repeat).await);
+                    }
+                    out
+                };
+                let classes: Vec<String> = again.iter().map(|(s, _)| class(&s.outcome)).collect();
+                spent.flaky |= classes != first;
+                spent.attempts.extend(again.into_iter().map(|(_, a)| a));
+            }
+            let wants_acceptance = matches!(case.expect, Expect::Accepted | Expect::UnknownEvent);
+            if let (true, Some(failing)) = (wants_acceptance, &failing) {
+                self.replay_retries(failing, &mut spent).await;
+            }
+            if let (true, Some(failing)) = (draft.shrinkable, &failing) {
+                self.shrink(case, failing, draft, &mut spent).await;
+            }
+            spent
         }
     }
 
-    /// Tries smaller valid variants of a failing generated event; the smallest that still
-    /// fails becomes the report's minimal payload.
-    async fn shrink(
-        &mut self,
-        case: &Case,
-        source: &Source,
-        request: &Request,
-        report: &mut CaseReport,
-    ) {
-        // Built only when a case needs shrinking: compiling every schema costs more than a
-        // passing run.
+    /// The vendor's retries of a delivery that was not accepted, on its schedule.
+    async fn replay_retries(&self, failing: &Request, spent: &mut Spent) {
+        let retry = &self.ctx.vendor.profile.retry;
+        for (n, wait) in retry_policy::schedule(retry, self.time_scale)
+            .into_iter()
+            .enumerate()
+        {
+            tokio::time::sleep(wait).await;
+            let again = retry_policy::retry_request(retry, self.ctx.sender, failing, n as u32 + 1);
+            let (sent, attempt) = self.send(&again, Purpose::VendorRetry).await;
+            spent.attempts.push(attempt);
+            if self.accepted(&sent.outcome) {
+                break;
+            }
+        }
+    }
+
+    /// Tries smaller valid variants of a failing delivery that keep the cause's property; the
+    /// smallest that still fails the same way is the cause's minimal payload.
+    async fn shrink(&self, case: &Case, failing: &Request, draft: &CauseDraft, spent: &mut Spent) {
         let Ok(validator) = crate::catalog::reference_validator() else {
             return;
         };
-        if self.shrunk >= SHRUNK_CASES {
+        let Ok(mut best) = serde_json::from_slice::<serde_json::Value>(&failing.body) else {
             return;
-        }
-        self.shrunk += 1;
-        let mut best = source.value.clone();
-        let mut best_request = request.clone();
+        };
+        let mut best_request = failing.clone();
         let mut budget = SHRINK_BUDGET;
+        let batch = self.limits.concurrency.clamp(1, 8);
         'outer: while budget > 0 {
-            for candidate in shrink::candidates(&best) {
-                if !validator.validate(self.vendor, &candidate, None).is_empty() {
-                    continue;
-                }
+            let candidates: Vec<(serde_json::Value, Request)> = shrink::candidates(&best)
+                .into_iter()
+                .filter(|c| validator.validate(self.ctx.vendor, c, None).is_empty())
+                .map(|c| {
+                    let request = self
+                        .ctx
+                        .sender
+                        .authentic_value(&c, crate::event_gen::Encoding::Compact);
+                    (c, request)
+                })
+                .filter(|(_, r)| draft.keeps(self, &r.body))
+                .collect();
+            for chunk in candidates.chunks(batch) {
                 if budget == 0 {
                     break 'outer;
                 }
-                budget -= 1;
-                let attempt = self
-                    .sender
-                    .authentic_value(&candidate, crate::event_gen::Encoding::Compact);
-                let sent = self.send(&attempt, Purpose::Shrink).await;
-                report.attempts.push(sent.attempt);
-                let (verdict, _) = judge::judge(case.expect, &sent.outcome, self.success);
-                if verdict == Verdict::Fail {
-                    best = candidate;
-                    best_request = attempt;
+                let chunk = &chunk[..chunk.len().min(budget)];
+                budget -= chunk.len();
+                let tries = chunk.iter().map(|(_, r)| self.send(r, Purpose::Shrink));
+                let results = futures_util::future::join_all(tries).await;
+                let mut found = None;
+                for (k, (sent, attempt)) in results.into_iter().enumerate() {
+                    let (verdict, _) = judge::judge(case.expect, &sent.outcome, self.success);
+                    let same = draft.symptom_of(&sent.outcome);
+                    if found.is_none() && verdict == Verdict::Fail && same {
+                        found = Some(k);
+                    }
+                    spent.attempts.push(attempt);
+                }
+                if let Some(k) = found {
+                    best = chunk[k].0.clone();
+                    best_request = chunk[k].1.clone();
                     continue 'outer;
                 }
             }
             break;
         }
-        let body = String::from_utf8_lossy(&best_request.body).into_owned();
-        report.minimal_payload = Some(self.redactor.text(&body));
-        report.reproduce = Some(best_request.curl(&self.client.target().url, &self.redactor));
+        if best_request.body != failing.body {
+            let body = String::from_utf8_lossy(&best_request.body).into_owned();
+            spent.minimal_payload = Some(self.redactor.text(&body));
+            spent.reproduce = Some(best_request.curl(&self.client.target().url, &self.redactor));
+            spent.minimal_request = Some(best_request);
+        }
     }
 
     fn latency_report(&self, case: &Case, stats: Option<LatencyStats>) -> CaseReport {
@@ -374,8 +496,7 @@ impl<'a> Runner<'a> {
             None if timeouts == 0 => (Verdict::Skip, "no delivery was accepted".to_owned()),
             _ => judge::judge_latency(max, timeouts, timeout),
         };
-        let mut report = self.skipped(case, &reason);
-        report.verdict = verdict;
+        let mut report = self.base_report(case, verdict, reason);
         report.expected = format!(
             "every answer within half the timeout of {} ms",
             timeout.as_millis()
@@ -384,9 +505,79 @@ impl<'a> Runner<'a> {
             status: None,
             latency_ms: stats.map(|s| s.max_ms),
             error: (timeouts > 0).then(|| format!("{timeouts} timeouts")),
+            answer: None,
         };
         report
     }
+
+    /// An outcome as the report shows it, the answer's body cut and its secrets redacted.
+    pub(crate) fn observed(&self, outcome: &Outcome) -> Observed {
+        let answer = match outcome {
+            Outcome::Answered {
+                status,
+                reason,
+                headers,
+                body,
+                ..
+            } => {
+                let mut text = self.redactor.text(&String::from_utf8_lossy(body));
+                if text.len() > ANSWER_EXCERPT {
+                    let mut cut = ANSWER_EXCERPT;
+                    while !text.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    text.truncate(cut);
+                }
+                Some(Answer {
+                    status_line: format!("HTTP/1.1 {status} {reason}").trim_end().to_owned(),
+                    headers: headers
+                        .iter()
+                        .map(|(n, v)| (n.clone(), self.redactor.text(v)))
+                        .collect(),
+                    body: text,
+                    body_bytes: body.len(),
+                })
+            }
+            Outcome::Failed { .. } => None,
+        };
+        Observed {
+            status: outcome.status(),
+            latency_ms: Some(round_ms(outcome.latency())),
+            error: outcome.error().map(ToString::to_string),
+            answer,
+        }
+    }
+}
+
+/// What the extra work on one representative found.
+#[derive(Default)]
+pub(crate) struct Spent {
+    pub attempts: Vec<Attempt>,
+    pub flaky: bool,
+    pub minimal_payload: Option<String>,
+    pub reproduce: Option<String>,
+    pub minimal_request: Option<Request>,
+}
+
+/// Runs the futures, at most `limit` at a time; results in completion order.
+pub(crate) async fn bounded<T, F: Future<Output = T>>(
+    limit: usize,
+    futures: impl IntoIterator<Item = F>,
+) -> Vec<T> {
+    let mut pending = FuturesUnordered::new();
+    let mut next = futures.into_iter();
+    let mut out = Vec::new();
+    loop {
+        while pending.len() < limit.max(1) {
+            let Some(f) = next.next() else { break };
+            pending.push(f);
+        }
+        match pending.next().await {
+            Some(result) => out.push(result),
+            None => break,
+        }
+    }
+    out
 }
 
 /// Fail above warn above pass above skip, for picking a case's worst request.
@@ -407,19 +598,12 @@ fn class(outcome: &Outcome) -> String {
     }
 }
 
-fn observed(outcome: &Outcome) -> Observed {
-    Observed {
-        status: outcome.status(),
-        latency_ms: Some(round_ms(outcome.latency())),
-        error: outcome.error().map(ToString::to_string),
-    }
-}
-
-fn observed_none() -> Observed {
+pub(crate) fn observed_none() -> Observed {
     Observed {
         status: None,
         latency_ms: None,
         error: None,
+        answer: None,
     }
 }
 

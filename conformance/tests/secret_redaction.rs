@@ -1,6 +1,6 @@
 //! Secrets never appear in output or reports (contract §4): for every vendor that has one,
 //! `hookcert certify` runs against a receiver that accepts everything and one that refuses
-//! everything with 500 (so that every failing output is produced: reproduce commands, minimal
+//! everything but the vendor's own examples with 500 (so that every failing output is produced: reproduce commands, minimal
 //! payloads, JUnit, HTML, JSON), and neither the secret nor the near misses of it the auth suite
 //! sends may appear anywhere. `hookcert listen` likewise, with senders sending near misses and
 //! the right secret. And the reproduce commands, secrets and all read from the environment,
@@ -19,7 +19,55 @@ use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-/// A minimal HTTP/1.1 receiver answering every request with one status, keeping each body.
+/// What the receiver answers.
+#[derive(Clone)]
+enum Policy {
+    Always(u16),
+    /// 200 to the vendor's own golden examples (their secret fields aside), 500 to anything
+    /// else: the golden deliveries pass, so the run goes on and fails everywhere else,
+    /// producing every kind of failing output.
+    AllButGoldens(Arc<Vec<serde_json::Value>>),
+}
+
+impl Policy {
+    fn status(&self, body: &[u8]) -> u16 {
+        match self {
+            Policy::Always(status) => *status,
+            Policy::AllButGoldens(goldens) => {
+                let plain = serde_json::from_slice::<serde_json::Value>(body)
+                    .ok()
+                    .map(without_secrets);
+                if plain.is_some_and(|v| goldens.contains(&v)) {
+                    200
+                } else {
+                    500
+                }
+            }
+        }
+    }
+}
+
+fn without_secrets(mut value: serde_json::Value) -> serde_json::Value {
+    if let Some(map) = value.as_object_mut() {
+        map.shift_remove("secret");
+        map.shift_remove("handshake_key");
+    }
+    value
+}
+
+fn goldens_of(vendor: &str) -> Policy {
+    let catalog = hookcert_catalog::embedded().expect("catalog");
+    let v = catalog.vendor(vendor).expect("vendor");
+    Policy::AllButGoldens(Arc::new(
+        v.examples
+            .iter()
+            .filter_map(|e| serde_json::from_slice(catalog.example_bytes(e)).ok())
+            .map(without_secrets)
+            .collect(),
+    ))
+}
+
+/// A minimal HTTP/1.1 receiver answering each request as its policy says, keeping each body.
 struct Receiver {
     addr: SocketAddr,
     bodies: Arc<Mutex<Vec<Vec<u8>>>>,
@@ -28,6 +76,10 @@ struct Receiver {
 
 impl Receiver {
     async fn start(status: u16) -> Receiver {
+        Self::with_policy(Policy::Always(status)).await
+    }
+
+    async fn with_policy(policy: Policy) -> Receiver {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let bodies = Arc::new(Mutex::new(Vec::new()));
@@ -38,7 +90,7 @@ impl Receiver {
                 let Ok((stream, _)) = listener.accept().await else {
                     continue;
                 };
-                connections.spawn(serve(stream, status, Arc::clone(&kept)));
+                connections.spawn(serve(stream, policy.clone(), Arc::clone(&kept)));
                 while connections.try_join_next().is_some() {}
             }
         });
@@ -59,7 +111,7 @@ impl Receiver {
     }
 }
 
-async fn serve(mut stream: TcpStream, status: u16, bodies: Arc<Mutex<Vec<Vec<u8>>>>) {
+async fn serve(mut stream: TcpStream, policy: Policy, bodies: Arc<Mutex<Vec<Vec<u8>>>>) {
     let mut buf = Vec::new();
     let mut chunk = vec![0u8; 64 * 1024];
     loop {
@@ -97,6 +149,7 @@ async fn serve(mut stream: TcpStream, status: u16, bodies: Arc<Mutex<Vec<Vec<u8>
         }
         let body = buf[head_end..head_end + length].to_vec();
         buf.drain(..head_end + length);
+        let status = policy.status(&body);
         bodies.lock().expect("lock").push(body);
         let answer = format!("HTTP/1.1 {status} Whatever\r\nContent-Length: 2\r\n\r\n{{}}");
         if stream.write_all(answer.as_bytes()).await.is_err() {
@@ -242,7 +295,7 @@ async fn redaction_for(vendor: &'static str) {
     );
     accepting.stop().await;
 
-    let refusing = Receiver::start(500).await;
+    let refusing = Receiver::with_policy(goldens_of(vendor)).await;
     let url = refusing.url();
     let (run, creds) = tokio::task::spawn_blocking(move || {
         let run = certify(vendor, &url, &creds);

@@ -6,7 +6,7 @@ use std::time::Duration;
 use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
 use thiserror::Error;
 
-use super::terminal::{observed_text, purpose_text};
+use super::terminal::{answer_line, observed_text, purpose_text};
 use super::{Attempt, CaseReport, Report, Verdict};
 
 #[derive(Debug, Error)]
@@ -66,7 +66,13 @@ fn status(case: &CaseReport) -> TestCaseStatus {
         }
         Verdict::Fail => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            status.set_message(case.reason.as_str());
+            // CI pages list messages: the cause says which of the few things to fix this is.
+            let message = match (&case.blocked_by, &case.cause) {
+                (Some(cause), _) => format!("[blocked by {cause}] {}", case.reason),
+                (None, Some(cause)) => format!("[{cause}] {}", case.reason),
+                (None, None) => case.reason.clone(),
+            };
+            status.set_message(message);
             status.set_type(if case.flaky { "FLAKY" } else { "FAIL" });
             status.set_description(failure_text(case));
             status
@@ -107,6 +113,9 @@ fn details(case: &CaseReport) -> String {
     }
     text.push_str(&format!("expected: {}\n", case.expected));
     text.push_str(&format!("observed: {}\n", observed_text(&case.observed)));
+    if let Some(answer) = &case.observed.answer {
+        text.push_str(&format!("answer: {}\n", answer_line(answer)));
+    }
     for (i, attempt) in case.attempts.iter().enumerate() {
         text.push_str(&format!(
             "attempt {} ({}): {} {} -> {}\n",
@@ -161,7 +170,7 @@ mod tests {
     fn failure_carries_reason_details_and_replay() {
         let xml = xml();
         assert!(
-            xml.contains("<failure message=\"answered 500 to a valid event"),
+            xml.contains("<failure message=\"[non-ascii] answered 500 to a valid event"),
             "{xml}"
         );
         assert!(xml.contains("type=\"FLAKY\""), "{xml}");

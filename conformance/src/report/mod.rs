@@ -10,6 +10,7 @@ mod terminal;
 
 pub use junit::JunitError;
 pub use sample::sample_report;
+pub use terminal::Detail;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -32,7 +33,57 @@ pub struct Report {
     pub summary: Summary,
     /// Latency over every accepted delivery of the run, when there was one.
     pub latency: Option<LatencyStats>,
+    /// Why the run ended before every case was sent (the golden deliveries all refused alike,
+    /// or the failure limit reached); `None` when every case ran.
+    pub stopped: Option<String>,
+    /// What made the cases fail, one entry per cause, worst first: the few things to fix.
+    pub causes: Vec<Cause>,
     pub cases: Vec<CaseReport>,
+}
+
+/// One reason the receiver fails, established by a probe (a request that differs from a
+/// failing one in one property) or by a control (the same delivery in its plain form), with the
+/// cases it explains.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Cause {
+    /// Stable across runs: `reserialized-json`, `non-ascii`, `timeout/lead.updated`,
+    /// `unexplained/500/lead.updated`.
+    pub id: String,
+    /// One line: what the receiver does, and what that means.
+    pub diagnosis: String,
+    /// The requirement it breaks, quoted from the vendor's document where it states one.
+    pub requirement: String,
+    /// Failing cases it explains.
+    pub count: u32,
+    /// Failing cases not judged on their own variable because their control failed by it.
+    pub blocked: u32,
+    /// The suites its cases belong to, in run order.
+    pub suites: Vec<String>,
+    /// The case shown as its example.
+    pub example_case: String,
+    /// The cases the cause's repeats (FLAKY), vendor-retry replay and shrinking were spent on.
+    pub representatives: Vec<String>,
+    /// How it was established: each probe or control, what it changed, what it got.
+    pub evidence: Vec<Evidence>,
+    /// The example's first answer in one line: status line and the start of the body.
+    pub answer: Option<String>,
+    /// The smallest failing body found for it (shrunk against the live endpoint).
+    pub minimal_payload: Option<String>,
+    /// A shell command that replays the example (its minimal payload when there is one).
+    pub reproduce: Option<String>,
+}
+
+/// One observation a cause rests on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Evidence {
+    /// `probe:js-layout`, `control:golden/lead.added`, `compare:event-types`.
+    pub check: String,
+    /// What it sent or compared, in words.
+    pub description: String,
+    pub observed: Observed,
+    /// Whether it answered differently from the failing request: the property it changed is
+    /// what decides the answer.
+    pub flipped: bool,
 }
 
 /// Counts of cases by verdict.
@@ -94,6 +145,13 @@ pub struct CaseReport {
     pub minimal_payload: Option<String>,
     /// A shell command that replays the request the verdict was judged on.
     pub reproduce: Option<String>,
+    /// The cases this one varies one thing of: the same delivery in its plain form.
+    pub controls: Vec<String>,
+    /// The cause this failing case belongs to (an id of `Report::causes`).
+    pub cause: Option<String>,
+    /// Set when a control failed: the cause that sank it. The case is still FAIL, but not
+    /// blamed on its own variable.
+    pub blocked_by: Option<String>,
 }
 
 /// An answer, or why there was none.
@@ -104,6 +162,21 @@ pub struct Observed {
     /// The transport outcome when no answer came: `timeout`, `connection reset`, `refused`,
     /// `invalid HTTP`, …
     pub error: Option<String>,
+    /// What the receiver answered, when it answered.
+    pub answer: Option<Answer>,
+}
+
+/// The receiver's answer: never thrown away, secrets redacted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Answer {
+    /// `HTTP/1.1 401 Unauthorized`.
+    pub status_line: String,
+    /// Names as sent.
+    pub headers: Vec<(String, String)>,
+    /// The body as text (invalid UTF-8 replaced), cut after 4 KiB.
+    pub body: String,
+    /// The body's bytes read (at most 64 KiB are read).
+    pub body_bytes: usize,
 }
 
 /// Why a request was sent.
@@ -116,8 +189,11 @@ pub enum Purpose {
     VendorRetry,
     /// A failing case tried again to tell a steady failure from a flaky one.
     Repeat,
-    /// A smaller payload tried while shrinking a failing generated case.
+    /// A smaller payload tried while shrinking a failing case.
     Shrink,
+    /// A request that differs from a failing one in one property, to find what decides the
+    /// answer.
+    Probe,
 }
 
 /// One request sent and what came back.
@@ -159,7 +235,12 @@ impl Report {
     /// The end-of-run text `hookcert certify` prints; with `color`, verdicts painted with
     /// ANSI escapes.
     pub fn render_terminal(&self, color: bool) -> String {
-        terminal::render(self, color)
+        terminal::render(self, color, Detail::Causes)
+    }
+
+    /// The end-of-run text at the detail asked for.
+    pub fn render_terminal_with(&self, color: bool, detail: Detail) -> String {
+        terminal::render(self, color, detail)
     }
 
     /// JUnit XML, one testcase per case.

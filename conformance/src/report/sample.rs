@@ -3,7 +3,8 @@
 //! which cannot see `cfg(test)` items, render the same report as the unit tests.
 
 use super::{
-    Attempt, CaseReport, LatencyStats, Observed, Purpose, Report, RequestRecord, Summary, Verdict,
+    Answer, Attempt, CaseReport, Cause, Evidence, LatencyStats, Observed, Purpose, Report,
+    RequestRecord, Summary, Verdict,
 };
 
 const TARGET: &str = "http://127.0.0.1:8080/hooks/spotio";
@@ -32,6 +33,8 @@ pub fn sample_report() -> Report {
             p99_ms: 12.0,
             max_ms: 12.0,
         }),
+        stopped: None,
+        causes: vec![non_ascii_cause()],
         cases: vec![
             golden_pass(),
             generated_flaky_fail(),
@@ -57,6 +60,9 @@ fn golden_pass() -> CaseReport {
         attempts: vec![attempt(Purpose::Case, 100, body, answered(200, 12.0))],
         minimal_payload: None,
         reproduce: None,
+        controls: Vec::new(),
+        cause: None,
+        blocked_by: None,
     }
 }
 
@@ -87,6 +93,9 @@ fn generated_flaky_fail() -> CaseReport {
             "curl -sS -X POST '{TARGET}' \\\n  -H 'Content-Type: application/json' \\\n  \
              -H 'X-Signature: {SIGNATURE}' \\\n  --data-binary @- <<'EOF'\n{body}\nEOF"
         )),
+        controls: Vec::new(),
+        cause: Some("non-ascii".into()),
+        blocked_by: None,
     }
 }
 
@@ -105,6 +114,9 @@ fn robustness_warn() -> CaseReport {
         attempts: vec![attempt(Purpose::Case, 2400, "", answered(200, 3.1))],
         minimal_payload: None,
         reproduce: None,
+        controls: Vec::new(),
+        cause: None,
+        blocked_by: None,
     }
 }
 
@@ -122,21 +134,64 @@ fn auth_skip() -> CaseReport {
             status: None,
             latency_ms: None,
             error: None,
+            answer: None,
         },
         reason: "no secret configured, so nothing checks the signature".into(),
         attempts: Vec::new(),
         minimal_payload: None,
         reproduce: None,
+        controls: Vec::new(),
+        cause: None,
+        blocked_by: None,
     }
 }
 
 const SIGNATURE: &str = "9b1f0c3e5a7d2b4c6e8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d";
 
 fn answered(status: u16, latency_ms: f64) -> Observed {
+    let (reason, body) = match status {
+        200 => ("OK", r#"{"ok":true}"#),
+        _ => (
+            "Internal Server Error",
+            "Traceback (most recent call last):\n  UnicodeEncodeError",
+        ),
+    };
     Observed {
         status: Some(status),
         latency_ms: Some(latency_ms),
         error: None,
+        answer: Some(Answer {
+            status_line: format!("HTTP/1.1 {status} {reason}"),
+            headers: vec![("Content-Type".into(), "text/plain".into())],
+            body: body.into(),
+            body_bytes: body.len(),
+        }),
+    }
+}
+
+fn non_ascii_cause() -> Cause {
+    Cause {
+        id: "non-ascii".into(),
+        diagnosis: "strings with non-ASCII characters get 500".into(),
+        requirement: REQUIREMENT.into(),
+        count: 1,
+        blocked: 0,
+        suites: vec!["generated".into()],
+        example_case: "generated/activity.updated/5".into(),
+        representatives: vec!["generated/activity.updated/5".into()],
+        evidence: vec![Evidence {
+            check: "probe:non-ascii".into(),
+            description: "the same body with non-ASCII characters replaced by '?'".into(),
+            observed: answered(200, 9.1),
+            flipped: true,
+        }],
+        answer: Some(
+            "HTTP/1.1 500 Internal Server Error: Traceback (most recent call last):".into(),
+        ),
+        minimal_payload: Some(
+            r#"{"eventType":"activity.updated","payload":[{"note":"ü"}]}"#.into(),
+        ),
+        reproduce: Some(format!("curl -sS -X POST '{TARGET}' --data-binary @-")),
     }
 }
 

@@ -1,26 +1,143 @@
 //! What `hookcert certify` prints when the run ends: who was certified, counts per suite,
-//! latency, every failing case with the command that replays it, and a one-line verdict.
-//! Also home of the plain-text forms of observations the other renderers share.
+//! latency, then the causes of the failures (one block each, with one example and its replay
+//! command), the warnings with their reasons, every failing case only when asked, and a
+//! one-line verdict. Also home of the plain-text forms the other renderers share.
 
-use super::{Attempt, CaseReport, Observed, Purpose, Report, Summary, Verdict};
+use super::{Attempt, CaseReport, Cause, Observed, Purpose, Report, Summary, Verdict};
+
+/// How much the end-of-run text says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// The counts and the verdict.
+    Summary,
+    /// Also the causes and the warnings: the default.
+    Causes,
+    /// Also every failing case.
+    Verbose,
+}
 
 /// Renders the end-of-run text. With `color`, verdicts are painted with ANSI escapes; without,
 /// the text holds none, so it can go to a pipe or a log as is.
-pub fn render(report: &Report, color: bool) -> String {
+pub fn render(report: &Report, color: bool, detail: Detail) -> String {
     let paint = Paint(color);
     let mut lines = vec![heading(report), String::new()];
     lines.extend(suite_table(report, paint));
     lines.push(String::new());
     lines.push(latency_line(report));
-    for case in report.failures() {
+    if let Some(stopped) = &report.stopped {
         lines.push(String::new());
-        lines.extend(failure_block(case, paint));
+        lines.push(format!("{} {stopped}", paint.code("1", "stopped:")));
+    }
+    if detail != Detail::Summary {
+        if !report.causes.is_empty() {
+            lines.push(String::new());
+            lines.push(paint.code("1", &causes_heading(report)));
+        }
+        for cause in &report.causes {
+            lines.push(String::new());
+            lines.extend(cause_block(cause, paint));
+        }
+        let warnings: Vec<&CaseReport> = report
+            .cases
+            .iter()
+            .filter(|c| c.verdict == Verdict::Warn)
+            .collect();
+        if !warnings.is_empty() {
+            lines.push(String::new());
+            for case in warnings {
+                lines.push(format!(
+                    "{} {}: {}",
+                    paint.verdict(Verdict::Warn, "WARN"),
+                    case.id,
+                    case.reason
+                ));
+            }
+        }
+    }
+    if detail == Detail::Verbose {
+        for case in report.failures() {
+            lines.push(String::new());
+            lines.extend(failure_block(case, paint));
+        }
     }
     lines.push(String::new());
     lines.push(verdict_line(report, paint));
     let mut out = lines.join("\n");
     out.push('\n');
     out
+}
+
+fn causes_heading(report: &Report) -> String {
+    let n = report.causes.len();
+    let fails = report.summary.fail;
+    format!(
+        "{n} cause{} of {fails} failing case{}:",
+        if n == 1 { "" } else { "s" },
+        if fails == 1 { "" } else { "s" }
+    )
+}
+
+/// One cause: what the receiver does, what it breaks, how that was established, one example.
+fn cause_block(cause: &Cause, paint: Paint) -> Vec<String> {
+    let mut lines = vec![format!(
+        "{} {}: {}",
+        paint.verdict(Verdict::Fail, "CAUSE"),
+        cause.id,
+        cause.diagnosis
+    )];
+    let mut cases = format!("{} ({})", cause.count, cause.suites.join(", "));
+    if cause.blocked > 0 {
+        cases.push_str(&format!(
+            "; {} more not judged on their own variable (their control failed by this)",
+            cause.blocked
+        ));
+    }
+    lines.push(format!("  cases:       {cases}"));
+    if !cause.requirement.is_empty() {
+        lines.push(format!("  requirement: {}", cause.requirement));
+    }
+    if let Some(answer) = &cause.answer {
+        lines.push(format!("  answer:      {answer}"));
+    }
+    let flipped: Vec<String> = cause
+        .evidence
+        .iter()
+        .filter(|e| e.flipped)
+        .map(|e| format!("{} ({})", e.description, observed_text(&e.observed)))
+        .collect();
+    let others = cause.evidence.iter().filter(|e| !e.flipped).count();
+    if !flipped.is_empty() || others > 0 {
+        let mut text = flipped.join("; ");
+        if others > 0 {
+            if !text.is_empty() {
+                text.push_str("; ");
+            }
+            text.push_str(&format!(
+                "{others} other probe(s) did not change the answer"
+            ));
+        }
+        lines.push(format!("  established: {text}"));
+    }
+    lines.push(format!("  example:     {}", cause.example_case));
+    if let Some(payload) = &cause.minimal_payload {
+        lines.push(format!("  minimal:     {}", one_line(payload, 400)));
+    }
+    if let Some(command) = &cause.reproduce {
+        lines.push("  reproduce:".to_owned());
+        lines.extend(command.lines().map(str::to_owned));
+    }
+    lines
+}
+
+/// `text` on one line, cut after `max` characters.
+fn one_line(text: &str, max: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > max {
+        let cut: String = flat.chars().take(max).collect();
+        format!("{cut}… ({} bytes in all)", text.len())
+    } else {
+        flat
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -130,11 +247,22 @@ fn failure_block(case: &CaseReport, paint: Paint) -> Vec<String> {
         title.push_str(&format!("  {}", paint.code("1;35", "FLAKY")));
     }
     let mut lines = vec![title, format!("  {}", case.description)];
+    match (&case.cause, &case.blocked_by) {
+        (_, Some(cause)) => lines.push(format!(
+            "  blocked by:  {cause} (its control {} failed by it)",
+            case.controls.join(", ")
+        )),
+        (Some(cause), None) => lines.push(format!("  cause:       {cause}")),
+        (None, None) => {}
+    }
     if !case.requirement.is_empty() {
         lines.push(format!("  requirement: \"{}\"", case.requirement));
     }
     lines.push(format!("  expected:    {}", case.expected));
     lines.push(format!("  observed:    {}", observed_text(&case.observed)));
+    if let Some(answer) = &case.observed.answer {
+        lines.push(format!("  answer:      {}", answer_line(answer)));
+    }
     lines.push(format!("  reason:      {}", case.reason));
     if !case.attempts.is_empty() {
         lines.push(format!("  attempts:    {}", attempts_text(&case.attempts)));
@@ -198,6 +326,17 @@ pub(super) fn purpose_text(purpose: Purpose) -> &'static str {
         Purpose::VendorRetry => "vendor retry",
         Purpose::Repeat => "repeat",
         Purpose::Shrink => "shrink",
+        Purpose::Probe => "probe",
+    }
+}
+
+/// A receiver's answer on one line: the status line and the start of its body.
+pub(super) fn answer_line(answer: &super::Answer) -> String {
+    let body = one_line(&answer.body, 160);
+    if body.is_empty() {
+        answer.status_line.clone()
+    } else {
+        format!("{}: {body}", answer.status_line)
     }
 }
 
@@ -221,20 +360,20 @@ mod tests {
 
     #[test]
     fn plain_text_has_no_escape_codes() {
-        let text = render(&sample_report(), false);
+        let text = render(&sample_report(), false, Detail::Verbose);
         assert!(!text.contains('\x1b'), "{text}");
     }
 
     #[test]
     fn color_paints_verdicts() {
-        let text = render(&sample_report(), true);
+        let text = render(&sample_report(), true, Detail::Verbose);
         assert!(text.contains("\x1b[1;31mFAIL\x1b[0m"), "{text}");
         assert!(text.contains("\x1b[0m"));
     }
 
     #[test]
     fn heading_names_vendor_target_and_seed() {
-        let text = render(&sample_report(), false);
+        let text = render(&sample_report(), false, Detail::Verbose);
         let first = text.lines().next().expect("a first line");
         for part in ["spotio", "http://127.0.0.1:8080/hooks/spotio", "seed 7"] {
             assert!(first.contains(part), "{first}");
@@ -243,7 +382,7 @@ mod tests {
 
     #[test]
     fn suite_table_is_aligned_and_ordered() {
-        let text = render(&sample_report(), false);
+        let text = render(&sample_report(), false, Detail::Verbose);
         let table: Vec<&str> = text.lines().skip(2).take(6).collect();
         assert_eq!(
             table,
@@ -261,7 +400,10 @@ mod tests {
     #[test]
     fn colour_changes_nothing_but_escape_codes() {
         let report = sample_report();
-        assert_eq!(strip_ansi(&render(&report, true)), render(&report, false));
+        assert_eq!(
+            strip_ansi(&render(&report, true, Detail::Verbose)),
+            render(&report, false, Detail::Verbose)
+        );
     }
 
     fn strip_ansi(text: &str) -> String {
@@ -279,7 +421,7 @@ mod tests {
 
     #[test]
     fn latency_line_lists_percentiles() {
-        let text = render(&sample_report(), false);
+        let text = render(&sample_report(), false, Detail::Verbose);
         assert!(
             text.contains("p50 11.2 ms  p95 12.0 ms  p99 12.0 ms  max 12.0 ms"),
             "{text}"
@@ -288,7 +430,7 @@ mod tests {
 
     #[test]
     fn failing_case_is_explained_with_its_replay_command() {
-        let text = render(&sample_report(), false);
+        let text = render(&sample_report(), false, Detail::Verbose);
         for part in [
             "FAIL generated/activity.updated/5  FLAKY",
             "activity.updated with optional fields absent",
@@ -310,7 +452,7 @@ mod tests {
 
     #[test]
     fn last_line_gives_the_verdict() {
-        let text = render(&sample_report(), false);
+        let text = render(&sample_report(), false, Detail::Verbose);
         assert_eq!(
             text.lines().last(),
             Some("FAIL: 1 of 4 cases failed (seed 7)")
@@ -322,7 +464,7 @@ mod tests {
         let mut report = sample_report();
         report.cases.retain(|c| c.verdict != Verdict::Fail);
         report.summary.fail = 0;
-        let text = render(&report, false);
+        let text = render(&report, false, Detail::Verbose);
         assert_eq!(
             text.lines().last(),
             Some("PASS: 3 cases, 0 failed (seed 7)")
@@ -336,6 +478,7 @@ mod tests {
             status: None,
             latency_ms: Some(10_000.0),
             error: Some("timeout".into()),
+            answer: None,
         };
         assert_eq!(
             observed_text(&timeout),

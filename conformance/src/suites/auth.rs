@@ -39,7 +39,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
                 "nothing is configured to check: {} authentication is optional and none was given",
                 ctx.vendor.profile.name
             )),
-            source: None,
+            controls: Vec::new(),
         }];
     }
     let other_body = second.map_or_else(|| b"{\"other\":true}".to_vec(), |g| g.bytes.clone());
@@ -67,7 +67,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             requirement: requirement.clone(),
             expect: a.expect,
             plan: Plan::One(a.request),
-            source: None,
+            controls: vec![first.case_id()],
         })
         .collect()
 }

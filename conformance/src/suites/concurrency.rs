@@ -31,6 +31,10 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         requirement: ctx.requirement("timeout", "accept concurrent deliveries"),
         expect: Expect::Accepted,
         plan: Plan::Concurrent(requests),
-        source: None,
+        controls: goldens
+            .iter()
+            .take(DELIVERIES)
+            .map(|g| g.case_id())
+            .collect(),
     }]
 }

@@ -19,7 +19,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         requirement: requirement.clone(),
         expect: Expect::Accepted,
         plan: Plan::Sequence(vec![request.clone(), request]),
-        source: None,
+        controls: vec![golden.case_id()],
     }];
     if let Some(pointer) = ctx.vendor.profile.retry.attempt_pointer.as_deref() {
         let field = pointer.trim_start_matches('/');
@@ -40,7 +40,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             requirement: ctx.requirement("attempt", "accept a retried delivery"),
             expect: Expect::Accepted,
             plan: Plan::Sequence(requests),
-            source: None,
+            controls: vec![golden.case_id()],
         });
     }
     cases

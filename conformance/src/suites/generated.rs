@@ -2,7 +2,7 @@
 //! nullable fields null, unknown fields, non-ASCII and long strings, boundary numbers, varied
 //! whitespace and key order), and for batch vendors batches of mixed events.
 
-use super::{Case, Context, Expect, Plan, Source, Suite};
+use super::{Case, Context, Expect, Plan, Suite};
 use crate::event_gen::Encoding;
 
 /// The largest batch sent.
@@ -65,6 +65,6 @@ fn case(
         requirement: requirement.to_owned(),
         expect: Expect::Accepted,
         plan: Plan::One(ctx.sender.authentic_value(&value, encoding)),
-        source: Some(Source { value }),
+        controls: Vec::new(),
     }
 }

@@ -12,14 +12,14 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
                 Origin::Constructed => "a constructed example (the document shows none)",
             };
             Case {
-                id: format!("golden/{}", g.name),
+                id: g.case_id(),
                 suite: Suite::Golden,
                 event: g.event.clone(),
                 description: format!("{} of {}, authenticated", origin, g.name),
                 requirement: ctx.requirement("success", "answer the vendor's success status"),
                 expect: Expect::Accepted,
                 plan: Plan::One(ctx.sender.authentic(&g.bytes)),
-                source: None,
+                controls: Vec::new(),
             }
         })
         .collect()

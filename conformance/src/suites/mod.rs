@@ -15,7 +15,6 @@ use crate::request::Request;
 use crate::sender::Sender;
 use hookcert_catalog::Catalog;
 use hookcert_catalog::Vendor;
-use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Suite {
@@ -91,12 +90,6 @@ pub enum Plan {
     Latency,
 }
 
-/// A generated case's event before encoding: what shrinking reduces.
-#[derive(Debug, Clone)]
-pub struct Source {
-    pub value: Value,
-}
-
 #[derive(Debug, Clone)]
 pub struct Case {
     pub id: String,
@@ -106,7 +99,9 @@ pub struct Case {
     pub requirement: String,
     pub expect: Expect,
     pub plan: Plan,
-    pub source: Option<Source>,
+    /// The cases whose deliveries this one varies in one thing (their plain form): when one of
+    /// them is not accepted, this case is not judged on its own variable.
+    pub controls: Vec<String>,
 }
 
 /// What the suites build from.
@@ -175,6 +170,6 @@ fn latency_case(ctx: &Context) -> Case {
         requirement: ctx.requirement("timeout", "answer within the vendor's timeout"),
         expect: Expect::Accepted,
         plan: Plan::Latency,
-        source: None,
+        controls: Vec::new(),
     }
 }

@@ -28,7 +28,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
                 "{} has no events that create and then change one entity",
                 ctx.vendor.profile.name
             )),
-            source: None,
+            controls: Vec::new(),
         });
     }
     cases
@@ -98,7 +98,11 @@ fn case(ctx: &Context, family: &str, members: &[&Golden], requirement: &str) -> 
                 .map(|v| ctx.sender.authentic_value(v, Encoding::Compact))
                 .collect(),
         ),
-        source: None,
+        controls: later
+            .iter()
+            .map(|g| g.case_id())
+            .chain([create.case_id()])
+            .collect(),
     })
 }
 

@@ -37,7 +37,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
                 requirement: requirement.clone(),
                 expect: input.expect,
                 plan: Plan::One(request),
-                source: None,
+                controls: vec![golden.case_id()],
             }
         })
         .collect()

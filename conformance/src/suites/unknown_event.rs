@@ -2,7 +2,7 @@
 //! Vendors add events over time; a receiver must not fail on one.
 
 use super::{Case, Context, Expect, Plan, Suite};
-use crate::event_gen::Encoding;
+use crate::event_gen::{Encoding, Golden};
 use serde_json::Value;
 
 pub const UNKNOWN_TYPE: &str = "hookcert.unknown_event";
@@ -18,7 +18,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         requirement: requirement.clone(),
         expect: Expect::UnknownEvent,
         plan: Plan::Skip(why),
-        source: None,
+        controls: Vec::new(),
     };
     let Some(at) = profile.envelope.type_pointer_at(0) else {
         return vec![skip(format!(
@@ -47,6 +47,6 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         requirement,
         expect: Expect::UnknownEvent,
         plan: Plan::One(ctx.sender.authentic_value(&body, Encoding::Compact)),
-        source: None,
+        controls: goldens.first().map(Golden::case_id).into_iter().collect(),
     }]
 }
