@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Makes sure the command-line tools the cross-check tests run are on PATH (openssl, python3, and
-# chromium for the HTML report test), installing them from Debian's packages when missing.
+# Makes sure the command-line tools the cross-check tests run are on PATH (openssl, python3, node
+# for the re-serialization layouts, and chromium for the HTML report test), installing them from
+# Debian's packages when missing.
 # Idempotent and quiet when all is there.
 set -euo pipefail
 missing=()
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
