@@ -33,6 +33,7 @@ pub(crate) enum Layout {
 }
 
 impl Layout {
+    #[cfg(test)]
     pub(crate) const ALL: [Layout; 6] = [
         Layout::JsStringify,
         Layout::PythonDumps,

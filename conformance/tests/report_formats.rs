@@ -220,12 +220,64 @@ fn section<'a>(dom: &'a str, id: &str) -> &'a str {
     &dom[start..start + len]
 }
 
+/// Appended to the page before Chromium loads it, to ask the browser what a reader gets: whether
+/// the causes section is laid out and visible above the suites, and which element each of its
+/// in-page links lands on. It writes its findings into `<pre id="dom-probe">` and removes itself,
+/// so the DOM dumped holds no script of ours.
+const DOM_PROBE: &str = r##"<script>
+(() => {
+  const out = { links: [] };
+  try {
+    const causes = document.getElementById('causes');
+    const suites = document.getElementById('suites');
+    if (causes) {
+      const box = causes.getBoundingClientRect();
+      const style = getComputedStyle(causes);
+      out.causesVisible = box.width > 0 && box.height > 0 && style.display !== 'none'
+        && style.visibility === 'visible' && Number(style.opacity) > 0;
+      out.causesAboveSuites = !!suites && box.bottom <= suites.getBoundingClientRect().top;
+      for (const a of causes.querySelectorAll('a[href^="#"]')) {
+        const id = decodeURIComponent(a.getAttribute('href').slice(1));
+        const target = document.getElementById(id);
+        out.links.push({ href: a.getAttribute('href'), className: a.className,
+          target: target ? target.id : null, targetClass: target ? target.className : null });
+      }
+    }
+  } catch (e) {
+    out.error = String(e);
+  } finally {
+    const pre = document.createElement('pre');
+    pre.id = 'dom-probe';
+    pre.textContent = JSON.stringify(out);
+    document.body.appendChild(pre);
+    document.currentScript.remove();
+  }
+})();
+</script>"##;
+
+/// What `DOM_PROBE` found, from the DOM Chromium dumped.
+fn dom_probe(dom: &str) -> Value {
+    let start = dom
+        .find("<pre id=\"dom-probe\">")
+        .unwrap_or_else(|| panic!("the DOM probe did not run; the DOM:\n{dom}"))
+        + "<pre id=\"dom-probe\">".len();
+    let len = dom[start..].find("</pre>").expect("the probe's pre closes");
+    let text = dom[start..start + len]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("the probe wrote {text}: {e}"))
+}
+
 #[test]
-fn chromium_renders_summary_and_failures() {
+fn chromium_renders_summary_causes_and_failures() {
     let mut report = sample_report();
     // Escaping checked by a real HTML parser: unescaped, this would become a script element.
     report.cases[0].description = "<script>document.title = 'injected'</script>".into();
-    let dom = chromium_dom(&report.render_html());
+    let page = report.render_html();
+    assert!(!page.contains("<script"), "the page itself holds a script");
+    let dom = chromium_dom(&page.replacen("</body>", &format!("{DOM_PROBE}</body>"), 1));
 
     let summary = section(&dom, "summary");
     for verdict in ["pass", "warn", "fail", "skip"] {
@@ -234,10 +286,37 @@ fn chromium_renders_summary_and_failures() {
             "no count of {verdict} in {summary}"
         );
     }
+
+    // The causes come right after the counts, laid out where a reader sees them first.
+    assert!(
+        dom.find("<section id=\"summary\">") < dom.find("<section id=\"causes\">"),
+        "the causes are not right after the summary"
+    );
+    let causes = section(&dom, "causes");
+    assert!(causes.contains("id=\"cause-non-ascii\""), "{causes}");
+    assert!(causes.contains("strings with non-ASCII characters get 500"));
+    let probe = dom_probe(&dom);
+    assert_eq!(probe["error"], Value::Null, "the probe failed: {probe}");
+    assert_eq!(probe["causesVisible"], true, "{probe}");
+    assert_eq!(probe["causesAboveSuites"], true, "{probe}");
+    let links = probe["links"].as_array().expect("the probe lists links");
+    let example = links
+        .iter()
+        .find(|l| l["className"] == "example")
+        .unwrap_or_else(|| panic!("no example link in the causes: {probe}"));
+    assert_eq!(example["href"], "#case-generated/activity.updated/5");
+    // It lands on the failing case's full block, not on nothing.
+    assert_eq!(example["target"], "case-generated/activity.updated/5");
+    assert_eq!(example["targetClass"], "failing-case");
+    for link in links {
+        assert!(link["target"].is_string(), "a link to nothing: {link}");
+    }
+
     let failures = section(&dom, "failures");
     assert_eq!(failures.matches("class=\"failing-case\"").count(), 1);
     assert!(failures.contains("<code>generated/activity.updated/5</code>"));
     assert!(failures.contains("FLAKY"));
+    assert!(failures.contains("href=\"#cause-non-ascii\""));
 
     assert!(!dom.contains("<script"), "a description became markup");
     assert!(dom.contains("&lt;script&gt;document.title"));
