@@ -34,6 +34,8 @@ pub(crate) struct CauseDraft {
     pub evidence: Vec<Evidence>,
     /// Whether shrinking its example means anything: a layout or a timeout does not shrink.
     pub shrinkable: bool,
+    /// Said in each of its cases' reasons (the limit a size search found).
+    pub note: Option<String>,
 }
 
 impl CauseDraft {
@@ -49,6 +51,7 @@ impl CauseDraft {
             blocked: Vec::new(),
             evidence: Vec::new(),
             shrinkable: false,
+            note: None,
         }
     }
 
@@ -436,6 +439,9 @@ pub(crate) async fn establish(
         .filter(|&i| cases[i].controls.is_empty() && wants_acceptance(&cases[i]))
         .collect();
     timeouts(runner, cases, done, &base, &mut drafts, &mut assigned);
+    // A body or a batch too big: the limit searched for with smaller ones of the same, before
+    // any probe (a batch cut to one event is also a smaller body).
+    limits(runner, cases, done, &failing, &mut drafts, &mut assigned).await;
     let mut probed = 0;
     loop {
         let left: Vec<usize> = base
@@ -549,6 +555,185 @@ pub(crate) async fn establish(
     );
     drafts.sort_by_key(|d| std::cmp::Reverse(d.members.len() + d.blocked.len()));
     drafts
+}
+
+/// Smaller sizes tried when a grown event is refused, largest first.
+const BODY_SIZES: [usize; 6] = [128, 64, 32, 16, 8, 4];
+/// Smaller batches tried when a big batch is refused, largest first.
+const BATCH_SIZES: [usize; 6] = [50, 25, 12, 6, 3, 2];
+
+/// The sized cases that failed: the same event grown less, and the same batch cut, sent from
+/// the largest down until one is accepted; the cause names the limit found.
+async fn limits(
+    runner: &Runner<'_>,
+    cases: &[Case],
+    done: &mut [Option<Executed>],
+    failing: &[usize],
+    drafts: &mut Vec<CauseDraft>,
+    assigned: &mut HashSet<usize>,
+) {
+    let goldens = runner.ctx.single_event_goldens();
+    // Sizes first: a batch refused for its bytes is explained by the body limit found.
+    let mut order: Vec<usize> = failing.to_vec();
+    order.sort_by_key(|&i| !cases[i].id.starts_with("generated/size-"));
+    for i in order {
+        if assigned.contains(&i) {
+            continue;
+        }
+        let id = cases[i].id.as_str();
+        let Some(sent) = done[i].as_ref().and_then(|e| e.sent.get(e.judged)) else {
+            continue;
+        };
+        let symptom_seen = symptom(&sent.outcome);
+        let failed_bytes = sent.request.body.len();
+        let (kind, tries): (&str, Vec<(String, Request)>) = if id.starts_with("generated/size-") {
+            let Some(golden) = cases[i]
+                .controls
+                .first()
+                .and_then(|c| goldens.iter().find(|g| &g.case_id() == c))
+            else {
+                continue;
+            };
+            let tries = BODY_SIZES
+                .iter()
+                .filter(|&&kib| kib * 1024 < failed_bytes)
+                .filter_map(|&kib| {
+                    let value = crate::event_gen::padded(
+                        runner.ctx.catalog,
+                        runner.ctx.vendor,
+                        golden,
+                        kib * 1024,
+                    )?;
+                    let request = runner
+                        .ctx
+                        .sender
+                        .authentic_value(&value, crate::event_gen::Encoding::Compact);
+                    Some((format!("{kib} KiB"), request))
+                })
+                .collect();
+            ("body-size", tries)
+        } else if id.starts_with("generated/batch-") {
+            let Some(pointer) = runner.ctx.vendor.profile.envelope.events_pointer.as_deref() else {
+                continue;
+            };
+            let Some(tree) = json_text::parse(&sent.request.body) else {
+                continue;
+            };
+            let Some(json_text::Kind::Array(items)) = tree.at(pointer).map(|n| &n.kind) else {
+                continue;
+            };
+            let tries = BATCH_SIZES
+                .iter()
+                .filter(|&&n| n < items.len())
+                .map(|&n| {
+                    let cut = json_text::apply(
+                        &sent.request.body,
+                        vec![json_text::Edit {
+                            start: items[n - 1].end,
+                            end: items[items.len() - 1].end,
+                            text: Vec::new(),
+                        }],
+                    );
+                    (format!("{n} events"), runner.ctx.sender.signed(cut))
+                })
+                .collect();
+            ("batch-size", tries)
+        } else {
+            continue;
+        };
+        let what_failed = match kind {
+            "body-size" => format!("{} KiB", failed_bytes / 1024),
+            _ => id.trim_start_matches("generated/batch-").to_owned() + " events",
+        };
+        let mut evidence = Vec::new();
+        let mut largest = None;
+        let mut largest_bytes = None;
+        for (size, request) in tries {
+            let (sent, attempt) = runner.send(&request, Purpose::Probe).await;
+            let ok = runner.accepted(&sent.outcome);
+            if ok {
+                largest_bytes = Some(request.body.len());
+            }
+            evidence.push(Evidence {
+                check: format!("probe:{kind}"),
+                description: format!("the same, at {size}"),
+                observed: attempt.observed.clone(),
+                flipped: ok,
+            });
+            if let Some(e) = done[i].as_mut() {
+                e.report.attempts.push(attempt);
+            }
+            if ok {
+                largest = Some(size);
+                break;
+            }
+        }
+        let (diagnosis, note) = match (&largest, kind) {
+            (Some(ok), "body-size") => (
+                format!(
+                    "bodies of {what_failed} get {symptom_seen}; {ok} was accepted: the receiver limits bodies to less than {what_failed}, though no document states a limit"
+                ),
+                format!("the largest body accepted was {ok}"),
+            ),
+            (Some(ok), _) => (
+                format!(
+                    "batches of {what_failed} get {symptom_seen}; a batch of {ok} was accepted"
+                ),
+                format!("the largest batch accepted was {ok}"),
+            ),
+            (None, "body-size") => (
+                format!(
+                    "bodies of {what_failed} get {symptom_seen}, and so do smaller ones down to 4 KiB"
+                ),
+                "no smaller body of the same event was accepted either".to_owned(),
+            ),
+            (None, _) => (
+                format!(
+                    "batches of {what_failed} get {symptom_seen}, and so do smaller ones down to 2 events"
+                ),
+                "no smaller batch was accepted either".to_owned(),
+            ),
+        };
+        let (topic, fallback) = match kind {
+            "body-size" => (
+                "size",
+                "accept a valid event of 256 KiB: no document states a size limit",
+            ),
+            _ => ("envelope", "accept a batch of any number of events"),
+        };
+        let mut draft = CauseDraft::new(
+            kind.to_owned(),
+            diagnosis,
+            runner.ctx.requirement(topic, fallback),
+        );
+        draft.symptom = Some(symptom_seen.clone());
+        draft.evidence = evidence;
+        draft.note = Some(note);
+        draft.members.push(i);
+        assigned.insert(i);
+        // Every other failing delivery bigger than the body found accepted, with the same
+        // answer, has the same cause.
+        let accepted_bytes = largest_bytes;
+        if kind == "body-size" {
+            for &j in failing {
+                let bigger = done[j]
+                    .as_ref()
+                    .and_then(|e| e.sent.get(e.judged))
+                    .is_some_and(|s| {
+                        symptom(&s.outcome) == symptom_seen
+                            && accepted_bytes.is_some_and(|ok| s.request.body.len() > ok)
+                    });
+                if bigger && !assigned.contains(&j) {
+                    draft.members.push(j);
+                    assigned.insert(j);
+                }
+            }
+        }
+        match drafts.iter_mut().find(|d| d.id == kind) {
+            Some(existing) => existing.members.extend(draft.members),
+            None => drafts.push(draft),
+        }
+    }
 }
 
 fn wants_acceptance(case: &Case) -> bool {
@@ -827,6 +1012,31 @@ fn variable_causes(
                 "authentication",
                 "refuse what the vendor did not send with a 4xx",
             ),
+            (Suite::Robustness, Expect::Variation(wire)) => (
+                format!("transport-{}", wire.name()),
+                format!(
+                    "an authentic delivery sent as {} gets {symptom_seen}: vendors' HTTP clients send it so",
+                    wire.name()
+                ),
+                "transport",
+                "accept an authentic delivery in any form of HTTP/1.x vendors' clients send",
+            ),
+            (Suite::Robustness, Expect::StrayMethod) => (
+                "stray-method".to_owned(),
+                format!(
+                    "requests with a method no vendor sends get {symptom_seen}: anyone can trigger it"
+                ),
+                "method",
+                "refuse with a 4xx a request no vendor sends, unauthenticated; never fail with a 5xx",
+            ),
+            (Suite::Robustness, _) if case.id.starts_with("robustness/content-type-") => (
+                "content-type".to_owned(),
+                format!(
+                    "an authentic delivery with another Content-Type (or none) gets {symptom_seen}"
+                ),
+                "content_type",
+                "the documents do not state the Content-Type header: answer 2xx or 4xx to an authentic delivery whatever it says, never 5xx",
+            ),
             (Suite::Robustness, _) => (
                 "bad-input-failure".to_owned(),
                 format!("bad input gets {symptom_seen}, not a 4xx"),
@@ -866,11 +1076,15 @@ fn variable_causes(
             None => {
                 let mut draft =
                     CauseDraft::new(id, diagnosis, runner.ctx.requirement(topic, fallback));
-                if let Some(control) = case.controls.first() {
+                let control = case.controls.first().and_then(|c| {
+                    let j = cases.iter().position(|k| &k.id == c)?;
+                    Some((c, done[j].as_ref()?.report.observed.clone()))
+                });
+                if let Some((control, observed)) = control {
                     draft.evidence.push(Evidence {
                         check: format!("control:{control}"),
-                        description: "the same delivery in its plain form was accepted".into(),
-                        observed: crate::runner::observed_none(),
+                        description: format!("{control}, the same delivery in its plain form"),
+                        observed,
                         flipped: true,
                     });
                 }
@@ -892,6 +1106,9 @@ pub(crate) fn finish(
     for &i in &draft.members {
         if let Some(e) = done[i].as_mut() {
             e.report.cause = Some(draft.id.clone());
+            if let Some(note) = &draft.note {
+                e.report.reason = format!("{}; {note}", e.report.reason);
+            }
         }
     }
     for &i in &draft.blocked {

@@ -277,7 +277,8 @@ impl Certification {
             Some(pem) => crate::http_client::certificates_from_pem(pem)?,
             None => Vec::new(),
         };
-        let client = Arc::new(Client::with_roots(target, timeout, roots));
+        let client =
+            Arc::new(Client::with_roots(target, timeout, roots).one_request_per_connection());
         client
             .reachable()
             .await

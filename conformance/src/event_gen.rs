@@ -124,6 +124,64 @@ impl<'a> Generator<'a> {
     }
 }
 
+/// The golden example of one event type made `target` bytes long (written compactly, the body
+/// secret aside) by growing its first free-text field: a string the schema constrains in no way
+/// (no pattern, format, enum or length), where every document allows any text. `None` when the
+/// type has no such field.
+pub fn padded(catalog: &Catalog, vendor: &Vendor, golden: &Golden, target: usize) -> Option<Value> {
+    let event = vendor
+        .events
+        .iter()
+        .find(|e| Some(&e.name) == golden.event.as_ref())?;
+    let root = &catalog.file(event.file).root;
+    let mut value: Value = serde_json::from_slice(&golden.bytes).ok()?;
+    let pointer = free_text(catalog, root, &value, String::new())?;
+    let size = serde_json::to_vec(&value).ok()?.len();
+    let grow = target.checked_sub(size)?;
+    // Plain ASCII prose: a size case must fail for its size, not for its characters.
+    const PROSE: &str = "The customer called back about the renewal and asked for a quote. ";
+    let slot = value.pointer_mut(&pointer)?;
+    let mut text = slot.as_str()?.to_owned();
+    while text.len() < grow + slot.as_str().map_or(0, str::len) {
+        text.push_str(PROSE);
+    }
+    text.truncate(grow + slot.as_str().map_or(0, str::len));
+    *slot = Value::String(text);
+    Some(value)
+}
+
+/// The first string of `value` whose schema is free text, as a JSON pointer.
+fn free_text(
+    catalog: &Catalog,
+    root: &hookcert_catalog::Schema,
+    value: &Value,
+    at: String,
+) -> Option<String> {
+    match value {
+        Value::String(_) => {
+            let schema = catalog.schema_at(root, &at)?;
+            let free = schema.pattern.is_none()
+                && schema.format.is_none()
+                && schema.enum_values.is_none()
+                && schema.const_value.is_none()
+                && schema.max_length.is_none()
+                && schema
+                    .types
+                    .as_ref()
+                    .is_some_and(|t| t.contains(&hookcert_catalog::JsonType::String));
+            free.then_some(at)
+        }
+        Value::Object(map) => map
+            .iter()
+            .find_map(|(k, v)| free_text(catalog, root, v, hookcert_catalog::push_token(&at, k))),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| free_text(catalog, root, v, format!("{at}/{i}"))),
+        _ => None,
+    }
+}
+
 /// How a body is written: vendors differ, and a receiver must not care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {

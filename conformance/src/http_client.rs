@@ -4,7 +4,7 @@
 //! timeout on the status line and headers, at most 64 KiB of a body read, redirects never
 //! followed, and every failure an outcome of its own.
 
-use crate::request::Request;
+use crate::request::{Request, Wire};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -159,6 +159,8 @@ pub struct Client {
     target: Target,
     timeout: Duration,
     idle: Mutex<Vec<Connection>>,
+    /// Whether a connection may carry another request after its answer.
+    keep_alive: bool,
     tls: Option<Result<tokio_rustls::TlsConnector, String>>,
 }
 
@@ -195,8 +197,17 @@ impl Client {
             target,
             timeout,
             idle: Mutex::new(Vec::new()),
+            keep_alive: true,
             tls,
         }
+    }
+
+    /// Every request on a connection of its own. A certification's cases run side by side,
+    /// and one a receiver half read (a refused body it did not drain, a method it chokes on)
+    /// must not decide the answer to the next case sent on the same connection.
+    pub fn one_request_per_connection(mut self) -> Self {
+        self.keep_alive = false;
+        self
     }
 
     pub fn target(&self) -> &Target {
@@ -213,15 +224,20 @@ impl Client {
     pub async fn send(&self, request: &Request) -> Outcome {
         let started = Instant::now();
         let deadline = started + self.timeout;
-        let wire = self.encode(request);
-        if let Some(conn) = self.take_idle() {
-            match self.exchange(conn, &wire, deadline, true).await {
-                Err(Exchange::Stale) => {}
-                result => return finish(result, started),
+        let encoded = self.encode(request);
+        // A request that closes its connection goes on a new one: a kept-alive connection
+        // would test the previous request's framing, not this one's.
+        let fresh_only = request.wire != Wire::Standard;
+        if !fresh_only {
+            if let Some(conn) = self.take_idle() {
+                match self.exchange(conn, &encoded, deadline, true).await {
+                    Err(Exchange::Stale) => {}
+                    result => return finish(result, started),
+                }
             }
         }
         let result = match self.connect(deadline).await {
-            Ok(conn) => self.exchange(conn, &wire, deadline, false).await,
+            Ok(conn) => self.exchange(conn, &encoded, deadline, false).await,
             Err(e) => Err(Exchange::Failed(e)),
         };
         finish(result, started)
@@ -247,29 +263,43 @@ impl Client {
     }
 
     fn put_idle(&self, conn: Connection) {
+        if !self.keep_alive {
+            return;
+        }
         if let Ok(mut idle) = self.idle.lock() {
             idle.push(conn);
         }
     }
 
-    /// The request as it goes on the wire, built in one allocation: this runs once per
-    /// delivery in `hookcert bench`.
-    fn encode(&self, request: &Request) -> Vec<u8> {
+    /// The request as it goes on the wire, built in one allocation (this runs once per
+    /// delivery in `hookcert bench`); for `Expect: 100-continue`, where the body waits for the
+    /// server, `body_at` is where the head ends.
+    fn encode(&self, request: &Request) -> Encoded {
         let head_len: usize = request
             .headers
             .iter()
             .map(|(name, value)| name.len() + value.len() + 4)
+            .chain(
+                request
+                    .raw_headers
+                    .iter()
+                    .map(|(n, v)| n.len() + v.len() + 4),
+            )
             .sum::<usize>()
             + request.method.len()
             + self.target.path.len()
             + self.target.authority.len()
-            + 64;
-        let mut wire = Vec::with_capacity(head_len + request.body.len());
+            + 96;
+        let mut wire = Vec::with_capacity(head_len + request.body.len() + 16);
+        let version: &[u8] = match request.wire {
+            Wire::Http10 => b" HTTP/1.0\r\nHost: ",
+            _ => b" HTTP/1.1\r\nHost: ",
+        };
         for part in [
             request.method.as_bytes(),
             b" ",
             self.target.path.as_bytes(),
-            b" HTTP/1.1\r\nHost: ",
+            version,
             self.target.authority.as_bytes(),
             b"\r\n",
         ] {
@@ -280,11 +310,40 @@ impl Client {
                 wire.extend_from_slice(part);
             }
         }
-        wire.extend_from_slice(b"Content-Length: ");
-        wire.extend_from_slice(request.body.len().to_string().as_bytes());
-        wire.extend_from_slice(b"\r\n\r\n");
-        wire.extend_from_slice(&request.body);
-        wire
+        for (name, value) in &request.raw_headers {
+            for part in [name.as_bytes(), b": ", value, b"\r\n"] {
+                wire.extend_from_slice(part);
+            }
+        }
+        match request.wire {
+            Wire::Chunked => wire.extend_from_slice(b"Transfer-Encoding: chunked\r\n"),
+            Wire::ExpectContinue => wire.extend_from_slice(b"Expect: 100-continue\r\n"),
+            Wire::ConnectionClose => wire.extend_from_slice(b"Connection: close\r\n"),
+            Wire::Standard | Wire::Http10 => {}
+        }
+        if request.wire != Wire::Chunked {
+            wire.extend_from_slice(b"Content-Length: ");
+            wire.extend_from_slice(request.body.len().to_string().as_bytes());
+            wire.extend_from_slice(b"\r\n");
+        }
+        wire.extend_from_slice(b"\r\n");
+        let body_at = wire.len();
+        if request.wire == Wire::Chunked {
+            for chunk in request.body.chunks(16 * 1024) {
+                wire.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+                wire.extend_from_slice(chunk);
+                wire.extend_from_slice(b"\r\n");
+            }
+            wire.extend_from_slice(b"0\r\n\r\n");
+        } else {
+            wire.extend_from_slice(&request.body);
+        }
+        Encoded {
+            bytes: wire,
+            body_at,
+            wire: request.wire,
+            head_request: request.method.eq_ignore_ascii_case("HEAD"),
+        }
     }
 
     async fn connect(&self, deadline: Instant) -> Result<Connection, TransportError> {
@@ -319,24 +378,61 @@ impl Client {
     async fn exchange(
         &self,
         mut conn: Connection,
-        wire: &[u8],
+        encoded: &Encoded,
         deadline: Instant,
         reused: bool,
     ) -> Result<Answer, Exchange> {
-        let write = async {
-            conn.stream.write_all(wire).await?;
-            conn.stream.flush().await
+        let waits_for_continue = encoded.wire == Wire::ExpectContinue;
+        let first = match waits_for_continue {
+            true => &encoded.bytes[..encoded.body_at],
+            false => &encoded.bytes[..],
         };
-        match tokio::time::timeout_at(deadline.into(), write).await {
-            Err(_) => return Err(Exchange::Failed(TransportError::Timeout)),
-            Ok(Err(e)) => return Err(io_failure(e, reused)),
-            Ok(Ok(())) => {}
+        write_all(&mut conn, first, deadline, reused).await?;
+        let mut body_sent = !waits_for_continue;
+        if waits_for_continue {
+            // As real clients do: the body follows a `100 Continue`, or a second of silence;
+            // a final answer before either means the body is not wanted.
+            let wait = deadline.min(Instant::now() + EXPECT_CONTINUE_WAIT);
+            let early = tokio::time::timeout_at(
+                wait.into(),
+                read_head(&mut conn, reused, encoded.head_request, false),
+            )
+            .await;
+            match early {
+                Ok(Ok(head)) if (100..200).contains(&head.status) => {}
+                Ok(Ok(head)) => return self.read_rest(conn, head, false, encoded).await,
+                Ok(Err(e)) => return Err(e),
+                Err(_) => {}
+            }
+            write_all(
+                &mut conn,
+                &encoded.bytes[encoded.body_at..],
+                deadline,
+                reused,
+            )
+            .await?;
+            body_sent = true;
         }
-        let head = tokio::time::timeout_at(deadline.into(), read_head(&mut conn, reused)).await;
-        let mut head = match head {
+        let head = tokio::time::timeout_at(
+            deadline.into(),
+            read_head(&mut conn, reused, encoded.head_request, true),
+        )
+        .await;
+        let head = match head {
             Err(_) => return Err(Exchange::Failed(TransportError::Timeout)),
             Ok(result) => result?,
         };
+        self.read_rest(conn, head, body_sent, encoded).await
+    }
+
+    /// The body after a head, and the connection kept for the next request when it can be.
+    async fn read_rest(
+        &self,
+        mut conn: Connection,
+        mut head: Head,
+        body_sent: bool,
+        encoded: &Encoded,
+    ) -> Result<Answer, Exchange> {
         // The body gets its own bound in time: an answer whose head came in time is answered,
         // whatever its body does.
         let body_deadline = Instant::now() + self.timeout;
@@ -345,7 +441,11 @@ impl Client {
             Ok(Ok(b)) => b,
             _ => (Vec::new(), false),
         };
-        if reusable && head.keep_alive {
+        // After another form of request the server may still hold part of it (a server that
+        // cannot read chunked bodies reads the chunks as the next request): such a connection
+        // carries nothing else.
+        let closes = encoded.wire != Wire::Standard;
+        if reusable && head.keep_alive && body_sent && !closes {
             self.put_idle(conn);
         }
         Ok(Answer {
@@ -354,6 +454,37 @@ impl Client {
             headers: std::mem::take(&mut head.headers),
             body,
         })
+    }
+}
+
+/// How long a client with `Expect: 100-continue` waits before sending the body anyway
+/// (curl's default).
+const EXPECT_CONTINUE_WAIT: Duration = Duration::from_secs(1);
+
+/// A request as bytes.
+struct Encoded {
+    bytes: Vec<u8>,
+    /// Where the head ends and the body starts.
+    body_at: usize,
+    wire: Wire,
+    /// A `HEAD` request's answer has no body, whatever its headers say.
+    head_request: bool,
+}
+
+async fn write_all(
+    conn: &mut Connection,
+    bytes: &[u8],
+    deadline: Instant,
+    reused: bool,
+) -> Result<(), Exchange> {
+    let write = async {
+        conn.stream.write_all(bytes).await?;
+        conn.stream.flush().await
+    };
+    match tokio::time::timeout_at(deadline.into(), write).await {
+        Err(_) => Err(Exchange::Failed(TransportError::Timeout)),
+        Ok(Err(e)) => Err(io_failure(e, reused)),
+        Ok(Ok(())) => Ok(()),
     }
 }
 
@@ -432,12 +563,18 @@ enum Framing {
     None,
 }
 
-async fn read_head(conn: &mut Connection, reused: bool) -> Result<Head, Exchange> {
+/// The next response head; with `skip_interim`, the first that is not a 1xx.
+async fn read_head(
+    conn: &mut Connection,
+    reused: bool,
+    head_request: bool,
+    skip_interim: bool,
+) -> Result<Head, Exchange> {
     let mut buf = std::mem::take(&mut conn.leftover);
     let mut chunk = [0u8; 8192];
     loop {
-        if let Some((head, used)) = parse_head(&buf)? {
-            if (100..200).contains(&head.status) {
+        if let Some((head, used)) = parse_head(&buf, head_request)? {
+            if skip_interim && (100..200).contains(&head.status) {
                 // An interim answer (100 Continue): the real one follows.
                 buf.drain(..used);
                 continue;
@@ -469,7 +606,7 @@ async fn read_head(conn: &mut Connection, reused: bool) -> Result<Head, Exchange
     }
 }
 
-fn parse_head(buf: &[u8]) -> Result<Option<(Head, usize)>, Exchange> {
+fn parse_head(buf: &[u8], head_request: bool) -> Result<Option<(Head, usize)>, Exchange> {
     let mut headers = [httparse::EMPTY_HEADER; 100];
     let mut response = httparse::Response::new(&mut headers);
     let used = match response.parse(buf) {
@@ -494,7 +631,8 @@ fn parse_head(buf: &[u8]) -> Result<Option<(Head, usize)>, Exchange> {
     } else {
         !connection.contains("close")
     };
-    let framing = if status == 204 || status == 304 || (100..200).contains(&status) {
+    let framing = if head_request || status == 204 || status == 304 || (100..200).contains(&status)
+    {
         Framing::None
     } else if header("transfer-encoding").is_some_and(|t| t.contains("chunked")) {
         Framing::Chunked

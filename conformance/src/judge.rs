@@ -15,6 +15,13 @@ pub fn expected(expect: Expect, success: Statuses) -> String {
         Expect::BadInput => "a 4xx".into(),
         Expect::Either => "a 2xx or a 4xx".into(),
         Expect::UnknownEvent => format!("{} (the event accepted)", success.describe()),
+        Expect::Large => format!("{} (a 413 is a warning)", success.describe()),
+        Expect::StrayMethod => "a 4xx (a request no vendor sends)".into(),
+        Expect::Variation(wire) => format!(
+            "{} for the delivery sent as {}",
+            success.describe(),
+            wire.name()
+        ),
     }
 }
 
@@ -72,6 +79,33 @@ pub fn judge(expect: Expect, outcome: &Outcome, success: Statuses) -> (Verdict, 
         Expect::UnknownEvent => (
             Verdict::Fail,
             format!("{status}: failed on an unknown event type{redirect}"),
+        ),
+        Expect::Large if accepted => (Verdict::Pass, format!("accepted with {status}")),
+        Expect::Large if status == 413 => (
+            Verdict::Warn,
+            "413: refused as too large, though no document states a size limit".into(),
+        ),
+        Expect::Large => (
+            Verdict::Fail,
+            format!("{status} is not the vendor's success status{redirect}"),
+        ),
+        Expect::StrayMethod if class == 4 => (Verdict::Pass, format!("refused with {status}")),
+        Expect::StrayMethod if class == 2 || class == 3 => (
+            Verdict::Warn,
+            format!("{status}: answers requests no vendor sends"),
+        ),
+        Expect::StrayMethod => (
+            Verdict::Fail,
+            format!("{status}: a request anyone can send gets a failure"),
+        ),
+        Expect::Variation(_) if accepted => (Verdict::Pass, format!("accepted with {status}")),
+        Expect::Variation(wire) if class == 4 || class == 2 || class == 3 => (
+            Verdict::Warn,
+            format!("{status}: refused the delivery sent as {}", wire.name()),
+        ),
+        Expect::Variation(wire) => (
+            Verdict::Fail,
+            format!("{status}: failed on the delivery sent as {}", wire.name()),
         ),
     }
 }

@@ -145,8 +145,8 @@ pub async fn start(
 struct Headers<'a>(&'a HeaderMap);
 
 impl HeaderLookup for Headers<'_> {
-    fn header(&self, name: &str) -> Option<&[u8]> {
-        self.0.get(name).map(|v| v.as_bytes())
+    fn header_values(&self, name: &str) -> Vec<&[u8]> {
+        self.0.get_all(name).iter().map(|v| v.as_bytes()).collect()
     }
 }
 

@@ -5,16 +5,61 @@ use crate::redact::Redactor;
 use crate::report::RequestRecord;
 use sha2::{Digest, Sha256};
 
-/// One HTTP request, exactly as it goes on the wire (the client adds `Host`,
-/// `Content-Length` and nothing else).
+/// One HTTP request, exactly as it goes on the wire (the client adds `Host`, the body's
+/// framing as `wire` says, and nothing else).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
     pub method: String,
     /// Names spelled as sent.
     pub headers: Vec<(String, String)>,
+    /// Header values that are not text (bytes 0x80-0xFF, as anyone on the network can send),
+    /// sent after `headers` as they are.
+    pub raw_headers: Vec<(String, Vec<u8>)>,
     pub body: Vec<u8>,
     /// A shell command that prints the body, for bodies too big to put in a command line.
     pub body_command: Option<String>,
+    pub wire: Wire,
+}
+
+/// How a request's body and connection go on the wire: the forms vendors' HTTP clients use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Wire {
+    /// HTTP/1.1 with `Content-Length`, the connection kept alive.
+    #[default]
+    Standard,
+    /// `Transfer-Encoding: chunked`, as streaming clients send.
+    Chunked,
+    /// `Expect: 100-continue`: the head first, the body after `100 Continue` (or a second
+    /// without an answer), as .NET's `HttpWebRequest` does by default.
+    ExpectContinue,
+    /// `Connection: close`: one request per connection.
+    ConnectionClose,
+    /// An HTTP/1.0 request.
+    Http10,
+}
+
+impl Wire {
+    /// A name for case ids and texts.
+    pub fn name(self) -> &'static str {
+        match self {
+            Wire::Standard => "standard",
+            Wire::Chunked => "chunked",
+            Wire::ExpectContinue => "expect-100-continue",
+            Wire::ConnectionClose => "connection-close",
+            Wire::Http10 => "http-1.0",
+        }
+    }
+
+    /// What `curl` needs to send the request the same way.
+    fn curl_flags(self) -> &'static str {
+        match self {
+            Wire::Standard => "",
+            Wire::Chunked => " -H 'Transfer-Encoding: chunked'",
+            Wire::ExpectContinue => " -H 'Expect: 100-continue'",
+            Wire::ConnectionClose => " -H 'Connection: close'",
+            Wire::Http10 => " --http1.0",
+        }
+    }
 }
 
 const PREVIEW_BYTES: usize = 4096;
@@ -26,8 +71,10 @@ impl Request {
         Request {
             method: method.to_owned(),
             headers,
+            raw_headers: Vec::new(),
             body,
             body_command: None,
+            wire: Wire::Standard,
         }
     }
 
@@ -49,6 +96,11 @@ impl Request {
                 .headers
                 .iter()
                 .map(|(n, v)| (n.clone(), redactor.text(v)))
+                .chain(
+                    self.raw_headers
+                        .iter()
+                        .map(|(n, v)| (n.clone(), redactor.text(&escaped(v)))),
+                )
                 .collect(),
             body_bytes: self.body.len(),
             body_sha256: hex::encode(Sha256::digest(&self.body)),
@@ -60,7 +112,12 @@ impl Request {
     /// read from `HOOKCERT_SECRET` / `HOOKCERT_HEADER_<n>` where the request carried them, and
     /// the near misses of them the auth suite sends are rebuilt from those variables.
     pub fn curl(&self, url: &str, redactor: &Redactor) -> String {
-        let mut cmd = format!("curl -sS -i -X {} {}", self.method, quote(url));
+        let mut cmd = format!(
+            "curl -sS -i -X {}{} {}",
+            self.method,
+            self.wire.curl_flags(),
+            quote(url)
+        );
         let mut header_env = 0;
         for (name, value) in &self.headers {
             let header = quote(&format!("{name}: {value}"));
@@ -71,6 +128,13 @@ impl Request {
             } else {
                 cmd.push_str(&format!(" -H {header}"));
             }
+        }
+        for (name, value) in &self.raw_headers {
+            // POSIX printf writes the bytes a shell word cannot hold.
+            cmd.push_str(&format!(
+                " -H \"$({})\"",
+                printf_bytes(&[name.as_bytes(), b": ", value].concat())
+            ));
         }
         cmd.push_str(" --data-binary @-");
         let body_source = match (&self.body_command, self.body.len() > INLINE_LIMIT) {
@@ -91,6 +155,17 @@ impl Request {
 /// Single-quoted for a POSIX shell.
 pub fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// Bytes shown as text: printable ASCII as is, anything else as `\xNN`.
+fn escaped(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0x20..=0x7e => (b as char).to_string(),
+            _ => format!("\\x{b:02x}"),
+        })
+        .collect()
 }
 
 /// `printf` that writes exactly these bytes (no trailing newline; non-UTF-8 as octal escapes).

@@ -28,6 +28,8 @@ use std::time::{Duration, Instant};
 const REPRESENTATIVES: usize = 2;
 /// Requests a shrink may send for one representative.
 const SHRINK_BUDGET: usize = 96;
+/// Bodies above this size are not shrunk.
+const SHRINK_LIMIT: usize = 64 * 1024;
 /// At most this much of an answer's body goes into the report.
 const ANSWER_EXCERPT: usize = 4096;
 
@@ -133,6 +135,7 @@ impl<'a> Runner<'a> {
                     (causes, stopped, reports)
                 }
             };
+        note_largest_accepted(&mut reports, self.success);
         let latency = latency_stats(&reports, self.success);
         if let Some(case) = cases.iter().find(|c| matches!(c.plan, Plan::Latency)) {
             let mut report = self.latency_report(case, latency);
@@ -431,6 +434,11 @@ impl<'a> Runner<'a> {
     /// Tries smaller valid variants of a failing delivery that keep the cause's property; the
     /// smallest that still fails the same way is the cause's minimal payload.
     async fn shrink(&self, case: &Case, failing: &Request, draft: &CauseDraft, spent: &mut Spent) {
+        // A body this big shrinks slowly (every candidate a copy of it, validated) and says
+        // nothing a smaller example would not: its cause is about size, not content.
+        if failing.body.len() > SHRINK_LIMIT {
+            return;
+        }
         let Ok(validator) = crate::catalog::reference_validator() else {
             return;
         };
@@ -578,6 +586,29 @@ pub(crate) async fn bounded<T, F: Future<Output = T>>(
         }
     }
     out
+}
+
+/// A refused big event says how big a body the receiver did take, so that its limit reads
+/// off the case.
+fn note_largest_accepted(reports: &mut [CaseReport], success: Statuses) {
+    let largest = reports
+        .iter()
+        .flat_map(|r| &r.attempts)
+        .filter(|a| a.observed.status.is_some_and(|s| success.accepts(s)))
+        .map(|a| a.request.body_bytes)
+        .max();
+    for report in reports
+        .iter_mut()
+        .filter(|r| r.id.starts_with("generated/size-") && r.verdict == Verdict::Warn)
+    {
+        if let Some(bytes) = largest {
+            report.reason = format!(
+                "{}; the largest body it accepted in this run was {} KiB",
+                report.reason,
+                bytes / 1024
+            );
+        }
+    }
 }
 
 /// Fail above warn above pass above skip, for picking a case's worst request.

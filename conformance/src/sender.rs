@@ -28,6 +28,11 @@ impl Sender {
         &self.signer
     }
 
+    /// The method every delivery goes with.
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
     /// The headers every request carries, authentication aside.
     pub fn base_headers(&self) -> Vec<(String, String)> {
         vec![("Content-Type".to_owned(), self.content_type.clone())]

@@ -115,12 +115,24 @@ impl SenderCheck {
             .as_ref()
             .map(|v| self.identity(v))
             .unwrap_or_else(|| format!("sha256:{}", hex::encode(Sha256::digest(request.body))));
-        let index = match self.open.get(&identity) {
-            Some(&i) if !self.deliveries[i].accepted => i,
+        // A delivery sent again once it was accepted: where the vendor's document says when it
+        // retries (after a failure, or never), that is a repeat the policy does not allow.
+        let accepted_before = self
+            .open
+            .get(&identity)
+            .copied()
+            .filter(|&i| self.deliveries[i].accepted);
+        let resent = accepted_before.filter(|_| self.profile.retry.documented);
+        let index = match (self.open.get(&identity), resent) {
+            (_, Some(i)) => i,
+            (Some(&i), None) if !self.deliveries[i].accepted => i,
             _ => self.open_delivery(&identity, &value, request.body),
         };
         let at = request.at;
-        let problems = self.attempt_problems(index, &request, &value);
+        let problems = match resent {
+            Some(_) => vec![self.resent_after_acceptance()],
+            None => self.attempt_problems(index, &request, &value),
+        };
         let attempt_field = value.as_ref().and_then(|v| self.attempt_field(v));
         let delivery = &mut self.deliveries[index];
         let attempt_no = delivery.record.attempts.len() as u32;
@@ -164,6 +176,19 @@ impl SenderCheck {
                 attempt_no + 1
             ),
         }
+    }
+
+    fn resent_after_acceptance(&self) -> String {
+        let policy = self
+            .profile
+            .requirements
+            .get("retry")
+            .map(|words| format!(": \"{}\"", words.replace('\n', " ")))
+            .unwrap_or_default();
+        format!(
+            "sent again after it was accepted: {} repeats only deliveries that were not accepted{policy}",
+            self.profile.name
+        )
     }
 
     fn open_delivery(&mut self, identity: &str, value: &Option<Value>, body: &[u8]) -> usize {

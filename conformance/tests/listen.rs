@@ -540,3 +540,50 @@ fn the_secret_never_appears_in_listen_output() {
     let (_, out) = l.finish();
     assert!(out.contains("/secret") && !out.contains(odd), "{out}");
 }
+
+#[test]
+fn a_delivery_sent_again_after_it_was_accepted_is_reported() {
+    // SPOTIO: "must respond with code 200, otherwise Spotio will retry": a repeat of a
+    // delivery answered 200 is a re-send the policy does not allow.
+    faulty(
+        &[
+            "--vendor",
+            "spotio",
+            "--secret",
+            SECRET,
+            "--duration-s",
+            "2",
+        ],
+        |url| {
+            let s = sender("spotio", &Credentials::Secret(SECRET.into()));
+            let request = authentic(&s, &golden("spotio", "lead.added"));
+            assert_eq!(post(url, &request), 200);
+            assert_eq!(post(url, &request), 200);
+        },
+        "sent again after it was accepted: SPOTIO repeats only deliveries that were not accepted",
+    );
+    // SalesIQ: retries are the failed deliveries' ("Maximum auto retry count"); the same event
+    // sent again once accepted is not one.
+    let k = keys();
+    let public = k.public_file.path().to_str().expect("utf-8").to_owned();
+    faulty(
+        &[
+            "--vendor",
+            "zoho-salesiq",
+            "--public-key",
+            &public,
+            "--duration-s",
+            "2",
+        ],
+        |url| {
+            let s = sender(
+                "zoho-salesiq",
+                &Credentials::PrivateKeyPem(k.private_pem.clone()),
+            );
+            let request = salesiq_attempt(&s, &golden("zoho-salesiq", "operator.created"), 1);
+            assert_eq!(post(url, &request), 200);
+            assert_eq!(post(url, &request), 200);
+        },
+        "sent again after it was accepted: Zoho SalesIQ repeats only deliveries that were not accepted",
+    );
+}

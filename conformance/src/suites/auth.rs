@@ -169,6 +169,87 @@ fn signature_attacks(ctx: &Context, header: &str, body: &[u8], other_body: &[u8]
             request: accepted_other_case,
         },
     ]
+    .into_iter()
+    .chain(hostile_header_values(
+        ctx,
+        header,
+        &signature,
+        &wrong_signature(ctx, body),
+        body,
+        "",
+    ))
+    .collect()
+}
+
+fn wrong_signature(ctx: &Context, body: &[u8]) -> String {
+    forger(ctx)
+        .and_then(|f| f.signature(body))
+        .unwrap_or_default()
+}
+
+/// What anyone on the network can put in an authentication header: text that is not ASCII,
+/// bytes that are not text, a value of 8 KiB, a bare CR, and the header twice (the right value
+/// and a wrong one, in both orders). None may be accepted, none may crash the receiver.
+fn hostile_header_values(
+    ctx: &Context,
+    header: &str,
+    right: &str,
+    wrong: &str,
+    body: &[u8],
+    suffix: &str,
+) -> Vec<Attack> {
+    let with = |values: Vec<(String, String)>, raw: Option<Vec<u8>>| {
+        let mut request = ctx.sender.request(values, body.to_vec());
+        if let Some(raw) = raw {
+            request.raw_headers.push((header.to_owned(), raw));
+        }
+        request
+    };
+    let one = |value: String| vec![(header.to_owned(), value)];
+    vec![
+        refused(
+            &format!("hostile-non-ascii{suffix}"),
+            &format!("{header} holding non-ASCII text (UTF-8)"),
+            with(one("çà-ßignature-€".into()), None),
+        ),
+        refused(
+            &format!("hostile-raw-bytes{suffix}"),
+            &format!("{header} holding bytes 0x80-0xFF that are not text"),
+            with(Vec::new(), Some((0x80u8..=0xFF).step_by(3).collect())),
+        ),
+        refused(
+            &format!("hostile-8kib{suffix}"),
+            &format!("{header} holding 8 KiB"),
+            with(one("a".repeat(8 * 1024)), None),
+        ),
+        refused(
+            &format!("hostile-trailing-cr{suffix}"),
+            &format!("{header} holding a wrong value and a trailing CR"),
+            with(one(format!("{wrong}\r")), None),
+        ),
+        refused(
+            &format!("two-values-right-first{suffix}"),
+            &format!("{header} twice: the right value, then a wrong one"),
+            with(
+                vec![
+                    (header.to_owned(), right.to_owned()),
+                    (header.to_owned(), wrong.to_owned()),
+                ],
+                None,
+            ),
+        ),
+        refused(
+            &format!("two-values-wrong-first{suffix}"),
+            &format!("{header} twice: a wrong value, then the right one"),
+            with(
+                vec![
+                    (header.to_owned(), wrong.to_owned()),
+                    (header.to_owned(), right.to_owned()),
+                ],
+                None,
+            ),
+        ),
+    ]
 }
 
 /// Breakcold's secret, ClinchPad's handshake key: the field attacked every way.
@@ -204,6 +285,39 @@ fn body_field_attacks(ctx: &Context, field: &str, secret: &str, body: &[u8]) -> 
             with_field(Some(&quoted(&miss.of(secret)))),
         ));
     }
+    attacks.push(refused(
+        "hostile-non-ascii",
+        &format!("a {field} of non-ASCII text"),
+        with_field(Some(&quoted("çà-ßecret-€"))),
+    ));
+    attacks.push(refused(
+        "hostile-8kib",
+        &format!("a {field} of 8 KiB"),
+        with_field(Some(&quoted(&"a".repeat(8 * 1024)))),
+    ));
+    // The field twice: which one a receiver believes depends on its JSON reader; neither may
+    // decide alone.
+    let authentic = hookcert_events::with_top_level(body, field, Some(&quoted(secret)))
+        .unwrap_or_else(|| body.to_vec());
+    let wrong = format!("{}:{}", quoted(field), quoted(FORGER_SECRET));
+    let right_first = match authentic.strip_suffix(b"}") {
+        Some(open) => [open, b",", wrong.as_bytes(), b"}"].concat(),
+        None => authentic.clone(),
+    };
+    let wrong_first = match authentic.strip_prefix(b"{") {
+        Some(rest) => [b"{", wrong.as_bytes(), b",", rest].concat(),
+        None => authentic.clone(),
+    };
+    attacks.push(refused(
+        "two-values-right-first",
+        &format!("{field} twice: the right value, then a wrong one"),
+        ctx.sender.request(Vec::new(), right_first),
+    ));
+    attacks.push(refused(
+        "two-values-wrong-first",
+        &format!("{field} twice: a wrong value, then the right one"),
+        ctx.sender.request(Vec::new(), wrong_first),
+    ));
     attacks
 }
 
@@ -246,6 +360,14 @@ fn header_attacks(ctx: &Context, body: &[u8]) -> Vec<Attack> {
             &format!("empty-header-{id}"),
             &format!("an empty {name} header"),
             request_with(name, keep_name(String::new())),
+        ));
+        attacks.extend(hostile_header_values(
+            ctx,
+            name,
+            value,
+            "Bearer not-the-configured-token",
+            body,
+            &format!("-{id}"),
         ));
         let (other_name, case) = other_case(name);
         attacks.push(Attack {

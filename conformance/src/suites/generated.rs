@@ -5,8 +5,15 @@
 use super::{Case, Context, Expect, Plan, Suite};
 use crate::event_gen::Encoding;
 
-/// The largest batch sent.
+/// The largest batch of the ordinary generated cases.
 const MAX_BATCH: usize = 8;
+/// The batch a vendor may send when events pile up: no document gives a maximum.
+const BIG_BATCH: usize = 100;
+/// Valid events of these sizes: free text (notes, transcripts) has no documented limit.
+const LARGE: usize = 256 * 1024;
+const HUGE: usize = 1024 * 1024;
+/// Event types given a 256 KiB case (the first with free text), and a 1 MiB one.
+const LARGE_TYPES: usize = 4;
 
 pub fn cases(ctx: &Context) -> Vec<Case> {
     let generator = ctx.generator();
@@ -41,8 +48,84 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             let encoding = Encoding::draw(&mut runner);
             cases.push(case(ctx, id, None, value, encoding, &requirement));
         }
+        let id = format!("generated/batch-{BIG_BATCH}");
+        let mut runner = generator.runner(&id);
+        if let Some(value) = generator.batch(BIG_BATCH, &mut runner) {
+            let mut big = case(ctx, id, None, value, Encoding::Compact, &requirement);
+            big.description = format!(
+                "a batch of {BIG_BATCH} mixed valid events, authenticated (no document gives a maximum)"
+            );
+            big.requirement = ctx.requirement("envelope", "accept a batch of any number of events");
+            cases.push(big);
+        }
+    }
+    cases.extend(sized(ctx));
+    cases
+}
+
+/// Valid events grown to 256 KiB and 1 MiB by their free text: no document states a size limit.
+fn sized(ctx: &Context) -> Vec<Case> {
+    let requirement = ctx.requirement(
+        "size",
+        "accept a valid event of 256 KiB; a 1 MiB one may get a 413 (no document states a limit)",
+    );
+    let mut cases = Vec::new();
+    let goldens = ctx.single_event_goldens();
+    let with_free_text = goldens.iter().filter_map(|g| {
+        let value = crate::event_gen::padded(ctx.catalog, ctx.vendor, g, LARGE)?;
+        Some((g, value))
+    });
+    for (n, (golden, value)) in with_free_text.take(LARGE_TYPES).enumerate() {
+        let event = golden.event.clone().unwrap_or_default();
+        cases.push(sized_case(
+            ctx,
+            &event,
+            golden,
+            value,
+            "256kib",
+            Expect::Accepted,
+            &requirement,
+        ));
+        if n == 0 {
+            if let Some(huge) = crate::event_gen::padded(ctx.catalog, ctx.vendor, golden, HUGE) {
+                cases.push(sized_case(
+                    ctx,
+                    &event,
+                    golden,
+                    huge,
+                    "1mib",
+                    Expect::Large,
+                    &requirement,
+                ));
+            }
+        }
     }
     cases
+}
+
+fn sized_case(
+    ctx: &Context,
+    event: &str,
+    golden: &crate::event_gen::Golden,
+    value: serde_json::Value,
+    size: &str,
+    expect: Expect,
+    requirement: &str,
+) -> Case {
+    let request = ctx.sender.authentic_value(&value, Encoding::Compact);
+    Case {
+        id: format!("generated/size-{size}/{event}"),
+        suite: Suite::Generated,
+        event: Some(event.to_owned()),
+        description: format!(
+            "the golden {event} with its free text grown to a {}-byte body, authenticated",
+            request.body.len()
+        ),
+        requirement: requirement.to_owned(),
+        expect,
+        plan: Plan::One(request),
+        controls: vec![golden.case_id()],
+    }
 }
 
 fn case(

@@ -74,6 +74,14 @@ pub enum Expect {
     Either,
     /// Accepted; a 4xx (or a 2xx other than the vendor's success status) is a warning.
     UnknownEvent,
+    /// A valid event bigger than any document mentions: accepted; a 413 is a warning (an
+    /// honest refusal of a size no document rules out).
+    Large,
+    /// A method no vendor sends, unauthenticated: a 4xx; a 2xx or 3xx is a warning.
+    StrayMethod,
+    /// An authentic delivery in another form of HTTP vendors' clients use: accepted; a
+    /// refusal is a warning naming the form; a 5xx or a dropped connection fails.
+    Variation(crate::request::Wire),
 }
 
 /// How a case's requests are sent.

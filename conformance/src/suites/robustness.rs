@@ -1,8 +1,13 @@
 //! `robustness`: bad input, authenticated as far as the scheme allows (a body secret cannot
-//! survive malformed JSON): a receiver answers 4xx, never 5xx, never drops the connection.
+//! survive malformed JSON): a receiver answers 4xx, never 5xx, never drops the connection. And
+//! what any vendor's HTTP client or anyone on the network may send: another Content-Type (or
+//! none), a method no vendor uses, and an authentic delivery in the other forms of HTTP/1.x
+//! clients use (chunked, `Expect: 100-continue`, `Connection: close`, HTTP/1.0).
 
 use super::{Case, Context, Expect, Plan, Suite};
 use crate::body_edit;
+use crate::request::{Request, Wire};
+use hookcert_catalog::Method;
 
 const BIG_BODY: usize = 5 * 1024 * 1024;
 const DEPTH: usize = 10_000;
@@ -24,22 +29,114 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         "validation",
         "refuse what cannot be processed with a 4xx; never fail with a 5xx or a dropped connection",
     );
-    inputs(ctx, &golden.bytes)
+    let case = |name: String, description: String, requirement: &str, expect, request| Case {
+        id: format!("robustness/{name}"),
+        suite: Suite::Robustness,
+        event: None,
+        description,
+        requirement: requirement.to_owned(),
+        expect,
+        plan: Plan::One(request),
+        controls: vec![golden.case_id()],
+    };
+    let mut cases: Vec<Case> = inputs(ctx, &golden.bytes)
         .into_iter()
         .map(|input| {
             let mut request = ctx.sender.signed(input.body);
             request.body_command = input.body_command;
-            Case {
-                id: format!("robustness/{}", input.name),
-                suite: Suite::Robustness,
-                event: None,
-                description: input.description,
-                requirement: requirement.clone(),
-                expect: input.expect,
-                plan: Plan::One(request),
-                controls: vec![golden.case_id()],
-            }
+            case(
+                input.name.to_owned(),
+                input.description,
+                &requirement,
+                input.expect,
+                request,
+            )
         })
+        .collect();
+    let authentic = ctx.sender.authentic(&golden.bytes);
+    let content_types = ctx.requirement(
+        "content_type",
+        "the documents do not state the Content-Type header: answer 2xx or 4xx to an authentic delivery whatever it says, never 5xx",
+    );
+    for (name, value) in [
+        ("absent", None),
+        ("text-plain", Some("text/plain")),
+        ("charset", Some("application/json; charset=utf-8")),
+    ] {
+        let mut request = authentic.clone();
+        request
+            .headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
+        if let Some(value) = value {
+            request
+                .headers
+                .insert(0, ("Content-Type".into(), value.into()));
+        }
+        let what = value.map_or("no Content-Type".to_owned(), |v| {
+            format!("Content-Type: {v}")
+        });
+        cases.push(case(
+            format!("content-type-{name}"),
+            format!("the golden {} with {what}, authenticated", golden.name),
+            &content_types,
+            Expect::Either,
+            request,
+        ));
+    }
+    let methods = ctx.requirement(
+        "method",
+        "refuse with a 4xx a request no vendor sends, unauthenticated; never fail with a 5xx",
+    );
+    for method in stray_methods(ctx.sender.method()) {
+        let body = if matches!(method, Method::Get | Method::Head) {
+            Vec::new()
+        } else {
+            golden.bytes.clone()
+        };
+        let request = Request::new(method.as_str(), ctx.sender.base_headers(), body);
+        cases.push(case(
+            format!("method-{}", method.as_str().to_ascii_lowercase()),
+            format!("a {method} request without authentication"),
+            &methods,
+            Expect::StrayMethod,
+            request,
+        ));
+    }
+    let transport = ctx.requirement(
+        "transport",
+        "accept an authentic delivery in any form of HTTP/1.x vendors' clients send",
+    );
+    for (wire, how) in [
+        (
+            Wire::Chunked,
+            "with a chunked body (Transfer-Encoding: chunked)",
+        ),
+        (
+            Wire::ExpectContinue,
+            "with Expect: 100-continue, the body sent after the 100",
+        ),
+        (Wire::ConnectionClose, "with Connection: close"),
+        (Wire::Http10, "as HTTP/1.0"),
+    ] {
+        let mut request = authentic.clone();
+        request.wire = wire;
+        cases.push(case(
+            format!("wire-{}", wire.name()),
+            format!("the golden {} sent {how}, authenticated", golden.name),
+            &transport,
+            Expect::Variation(wire),
+            request,
+        ));
+    }
+    cases
+}
+
+/// GET, HEAD and PUT, or POST in place of the one the vendor sends (Tomba lets its users choose).
+fn stray_methods(sent: Method) -> Vec<Method> {
+    [Method::Get, Method::Head, Method::Put, Method::Post]
+        .into_iter()
+        .filter(|m| *m != sent)
+        .take(3)
         .collect()
 }
 

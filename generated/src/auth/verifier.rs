@@ -81,14 +81,37 @@ pub enum AuthError {
 
 /// Request headers, looked up by name without regard to case, as HTTP says.
 pub trait HeaderLookup {
-    fn header(&self, name: &str) -> Option<&[u8]>;
+    /// Every value sent under `name`, in order.
+    fn header_values(&self, name: &str) -> Vec<&[u8]>;
+
+    fn header(&self, name: &str) -> Option<&[u8]> {
+        self.header_values(name).into_iter().next()
+    }
 }
 
 impl<K: AsRef<str>, V: AsRef<[u8]>> HeaderLookup for [(K, V)] {
-    fn header(&self, name: &str) -> Option<&[u8]> {
+    fn header_values(&self, name: &str) -> Vec<&[u8]> {
         self.iter()
-            .find(|(k, _)| k.as_ref().eq_ignore_ascii_case(name))
+            .filter(|(k, _)| k.as_ref().eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_ref())
+            .collect()
+    }
+}
+
+/// The one value of an authentication header. Sent twice, it decides nothing: which copy a
+/// server or proxy keeps differs, so a right value beside a wrong one is refused.
+fn single<'h>(
+    headers: &'h (impl HeaderLookup + ?Sized),
+    name: &str,
+) -> Result<&'h [u8], AuthError> {
+    let place = || Place::Header(name.to_owned());
+    match headers.header_values(name).as_slice() {
+        [] => Err(AuthError::Missing(place())),
+        [one] => Ok(one),
+        _ => Err(AuthError::Malformed {
+            place: place(),
+            reason: Malformation::Repeated,
+        }),
     }
 }
 
@@ -173,12 +196,9 @@ impl Verifier {
             Check::BodyField { field, secret } => body_field_matches(body, field, secret),
             Check::Headers(expected) => {
                 for (name, value) in expected {
-                    let place = || Place::Header(name.clone());
-                    let got = headers
-                        .header(name)
-                        .ok_or_else(|| AuthError::Missing(place()))?;
+                    let got = single(headers, name)?;
                     if !value.matches(got) {
-                        return Err(AuthError::Mismatch(place()));
+                        return Err(AuthError::Mismatch(Place::Header(name.clone())));
                     }
                 }
                 Ok(())
@@ -201,12 +221,9 @@ fn header_text<'h>(
     headers: &'h (impl HeaderLookup + ?Sized),
     name: &str,
 ) -> Result<&'h str, AuthError> {
-    let place = || Place::Header(name.to_owned());
-    let raw = headers
-        .header(name)
-        .ok_or_else(|| AuthError::Missing(place()))?;
+    let raw = single(headers, name)?;
     std::str::from_utf8(raw).map_err(|_| AuthError::Malformed {
-        place: place(),
+        place: Place::Header(name.to_owned()),
         reason: Malformation::NotText,
     })
 }
@@ -345,6 +362,26 @@ mod tests {
             }
         );
         assert!(e.to_string().contains("X-Signature") && !e.to_string().contains("s3cret"));
+    }
+
+    #[test]
+    fn a_header_sent_twice_is_refused_whatever_the_order() {
+        let v = verifier(&SPOTIO, Credentials::Secret("k".into()));
+        let right = crate::auth::hmac_sha256_hex::sign(b"k", b"{}");
+        for pair in [[right.as_str(), "00"], ["00", right.as_str()]] {
+            let headers = [("X-Signature", pair[0]), ("x-signature", pair[1])];
+            assert_eq!(
+                v.verify(&headers[..], b"{}"),
+                Err(AuthError::Malformed {
+                    place: Place::Header("X-Signature".into()),
+                    reason: Malformation::Repeated
+                })
+            );
+        }
+        assert_eq!(
+            v.verify(&[("X-Signature", right.as_str())][..], b"{}"),
+            Ok(())
+        );
     }
 
     #[test]
