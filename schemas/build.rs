@@ -1,5 +1,6 @@
-//! Embeds the catalog's files (every `*.json` of every vendor folder, and the profile schema)
-//! in the crate, so that a program needs no source tree to load the catalog.
+//! Embeds the catalog's files (every `*.json` of every vendor folder, the profile schema, and
+//! each vendor's ERRATA.md, which observed constraints cite) in the crate, so that a program
+//! needs no source tree to load the catalog.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -43,7 +44,7 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
                 continue;
             }
             collect(root, &path, out);
-        } else if path.extension().is_some_and(|e| e == "json") {
+        } else if path.extension().is_some_and(|e| e == "json") || name == "ERRATA.md" {
             if let Ok(rel) = path.strip_prefix(root) {
                 out.push(rel.to_owned());
             }

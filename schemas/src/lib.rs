@@ -8,6 +8,7 @@
 //! Data flows one way: files → [`load_files`] → [`Catalog`] → (code generator | harness).
 
 mod embedded;
+mod errata;
 #[cfg(feature = "strategies")]
 mod instance_strategy;
 mod load;
@@ -25,8 +26,8 @@ pub use embedded::embedded;
 pub use instance_strategy::{Options as StrategyOptions, instances};
 pub use load::{BATCH_LABEL, ID_BASE, Tree, load, load_files, read_folder};
 pub use model::{
-    Catalog, Event, Example, FileId, Format, JsonType, Origin, Property, Ref, Schema, SchemaFile,
-    Vendor,
+    Catalog, ErrataEntry, Event, Example, FileId, Format, JsonType, Observed, Origin, Property,
+    Ref, Schema, SchemaFile, Vendor,
 };
 pub use pointer::{EventSlot, escape_token, push_token, tokens, unescape_token};
 pub use problem::{Problem, Problems};

@@ -75,6 +75,7 @@ pub fn load_files(root: &Path, tree: Tree) -> Result<Catalog, Problems> {
     };
     check_ref_cycles(&catalog, &mut problems);
     check_event_types(&catalog, &mut problems);
+    check_observed_citations(&catalog, &mut problems);
     if problems.is_empty() {
         Ok(catalog)
     } else {
@@ -100,7 +101,9 @@ fn read_tree(root: &Path, dir: &Path, tree: &mut Tree, problems: &mut Vec<Proble
         let path = entry.path();
         if path.is_dir() {
             read_tree(root, &path, tree, problems);
-        } else if path.extension().is_some_and(|e| e == "json") {
+        } else if path.extension().is_some_and(|e| e == "json")
+            || path.file_name().is_some_and(|n| n == "ERRATA.md")
+        {
             match fs::read(&path) {
                 Ok(bytes) => {
                     tree.insert(relative(root, &path), bytes);
@@ -298,12 +301,24 @@ fn build_vendor(
         .collect();
     check_no_stray_event_files(&dir, &profile, by_path, problems);
     let examples = read_examples(tree, &dir, &profile, problems);
+    let errata = match tree.get(&dir.join("ERRATA.md")) {
+        Some(bytes) => crate::errata::parse(&String::from_utf8_lossy(bytes)),
+        None => {
+            problems.push(Problem::new(
+                shown_dir.join("ERRATA.md"),
+                "",
+                "missing: every vendor has an ERRATA.md, even an empty one",
+            ));
+            Vec::new()
+        }
+    };
     Some(Vendor {
         profile,
         dir,
         envelope: envelope?,
         events,
         examples,
+        errata,
     })
 }
 
@@ -481,4 +496,36 @@ fn is_required_path(catalog: &Catalog, root: &crate::model::Schema, pointer: &st
         }
     }
     true
+}
+
+/// Every observed constraint cites an entry its vendor's ERRATA.md has.
+fn check_observed_citations(catalog: &Catalog, problems: &mut Vec<Problem>) {
+    for vendor in &catalog.vendors {
+        for file in catalog
+            .files
+            .iter()
+            .filter(|f| f.path.starts_with(&vendor.dir))
+        {
+            let mut schemas = vec![&file.root];
+            while let Some(schema) = schemas.pop() {
+                schemas.extend(schema.properties.iter().map(|p| &p.schema));
+                schemas.extend(schema.items.as_deref());
+                schemas.extend(schema.defs.iter().map(|(_, s)| s));
+                let Some(observed) = &schema.observed else {
+                    continue;
+                };
+                if !vendor.errata.iter().any(|e| e.number == observed.errata) {
+                    problems.push(Problem::new(
+                        Path::new("schemas").join(&file.path),
+                        format!("{}/x-observed/errata", schema.pointer),
+                        format!(
+                            "cites ERRATA entry {}, which {}/ERRATA.md does not have",
+                            observed.errata,
+                            vendor.dir.display()
+                        ),
+                    ));
+                }
+            }
+        }
+    }
 }

@@ -26,6 +26,8 @@ pub struct Vendor {
     /// In the profile's order.
     pub events: Vec<Event>,
     pub examples: Vec<Example>,
+    /// ERRATA.md's numbered entries.
+    pub errata: Vec<ErrataEntry>,
 }
 
 #[derive(Debug)]
@@ -182,6 +184,36 @@ pub struct Schema {
     pub exclusive_minimum: Option<Number>,
     pub exclusive_maximum: Option<Number>,
     pub defs: Vec<(String, Schema)>,
+    /// Constraints read off the document's examples, not its words (`x-observed`): checked,
+    /// but a value that breaks them is a note, never a refusal.
+    pub observed: Option<Observed>,
+}
+
+/// Constraints a schema states as observed: what the examples happened to show. Each cites the
+/// ERRATA entry that records the inference and quotes the document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Observed {
+    /// The number of the vendor's ERRATA.md entry.
+    pub errata: u32,
+    pub pattern: Option<String>,
+    pub format: Option<Format>,
+    pub enum_values: Option<Vec<Value>>,
+    pub minimum: Option<Number>,
+    pub maximum: Option<Number>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    /// Properties every example carries that the document never says are always sent.
+    pub required: Vec<String>,
+}
+
+/// One entry of a vendor's ERRATA.md: a contradiction, a repair or an inference, with the
+/// document's words it rests on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrataEntry {
+    pub number: u32,
+    pub title: String,
+    /// The `> ` quoted lines: the document's own words.
+    pub quotes: Vec<String>,
 }
 
 impl Schema {

@@ -1,7 +1,7 @@
 //! Reads one schema file's JSON into the model, refusing every keyword and form the code
 //! generator does not support. Each refusal names the file and the JSON pointer.
 
-use crate::model::{FileId, Format, JsonType, Property, Ref, Schema};
+use crate::model::{FileId, Format, JsonType, Observed, Property, Ref, Schema};
 use crate::pointer::{escape_token, unescape_token};
 use crate::problem::Problem;
 use serde_json::{Map, Value};
@@ -74,7 +74,109 @@ impl<'a> SchemaReader<'a> {
         }
         self.read_required(map, pointer, &mut schema);
         self.check_fits_types(&schema, map, pointer);
+        self.check_observed(&schema, map, pointer);
         schema
+    }
+
+    /// `x-observed`: constraints read off examples, each group citing its ERRATA entry.
+    fn read_observed(&mut self, v: &Value, at: &str) -> Option<Observed> {
+        let Some(map) = v.as_object() else {
+            self.refuse(
+                at,
+                "x-observed must be an object of constraints and \"errata\"",
+            );
+            return None;
+        };
+        let mut observed = Observed::default();
+        let mut cited = false;
+        for (key, value) in map {
+            let here = format!("{at}/{}", escape_token(key));
+            match key.as_str() {
+                "errata" => match value.as_u64().and_then(|n| u32::try_from(n).ok()) {
+                    Some(n) if n > 0 => {
+                        observed.errata = n;
+                        cited = true;
+                    }
+                    _ => self.refuse(&here, "errata must be the number of an ERRATA.md entry (1, 2, …)"),
+                },
+                "pattern" => observed.pattern = self.read_pattern(value, &here),
+                "format" => observed.format = self.read_format(value, &here),
+                "enum" => observed.enum_values = self.read_enum(value, &here),
+                "minimum" => observed.minimum = self.number(value, &here),
+                "maximum" => observed.maximum = self.number(value, &here),
+                "minLength" => observed.min_length = self.count(value, &here),
+                "maxLength" => observed.max_length = self.count(value, &here),
+                "required" => match value.as_array() {
+                    Some(names) if names.iter().all(Value::is_string) => {
+                        observed.required = names
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_owned)
+                            .collect();
+                    }
+                    _ => self.refuse(&here, "required must list property names"),
+                },
+                other => self.refuse(
+                    &here,
+                    format!("\"{other}\" is not an observed constraint (pattern, format, enum, minimum, maximum, minLength, maxLength, required, and errata)"),
+                ),
+            }
+        }
+        if !cited {
+            self.refuse(
+                at,
+                "an observed constraint must cite the ERRATA entry that records it (\"errata\": N)",
+            );
+        }
+        Some(observed)
+    }
+
+    /// Observed constraints fit the declared type as documented ones do, and an observed
+    /// `required` names properties the schema declares but does not require.
+    fn check_observed(&mut self, schema: &Schema, map: &Map<String, Value>, pointer: &str) {
+        let Some(observed) = &schema.observed else {
+            return;
+        };
+        let at = format!("{pointer}/x-observed");
+        let has = |t: &[JsonType]| {
+            schema
+                .types
+                .as_ref()
+                .is_some_and(|types| types.iter().any(|x| t.contains(x)))
+        };
+        let string_rules = observed.pattern.is_some()
+            || observed.format.is_some()
+            || observed.min_length.is_some()
+            || observed.max_length.is_some();
+        if string_rules && !has(&[JsonType::String]) {
+            self.refuse(
+                &at,
+                "pattern, format and lengths need \"type\" to include string",
+            );
+        }
+        let number_rules = observed.minimum.is_some() || observed.maximum.is_some();
+        if number_rules && !has(&[JsonType::Integer, JsonType::Number]) {
+            self.refuse(
+                &at,
+                "minimum and maximum need \"type\" to include integer or number",
+            );
+        }
+        for name in &observed.required {
+            match schema.properties.iter().find(|p| &p.name == name) {
+                None => self.refuse(
+                    &at,
+                    format!("required names \"{name}\", which is not in properties"),
+                ),
+                Some(p) if p.required => self.refuse(
+                    &at,
+                    format!(
+                        "\"{name}\" is required by the document already; observed adds nothing"
+                    ),
+                ),
+                Some(_) => {}
+            }
+        }
+        let _ = map;
     }
 
     fn read_keyword(&mut self, key: &str, v: &Value, at: &str, is_root: bool, schema: &mut Schema) {
@@ -137,6 +239,7 @@ impl<'a> SchemaReader<'a> {
             }
             "format" => schema.format = self.read_format(v, at),
             "pattern" => schema.pattern = self.read_pattern(v, at),
+            "x-observed" => schema.observed = self.read_observed(v, at),
             other => self.refuse(at, format!("unsupported keyword \"{other}\" (see schemas/README.md for the subset the code generator supports)")),
         }
     }

@@ -7,7 +7,7 @@ use serde_json::Value;
 use std::path::Path;
 use std::process::ExitCode;
 
-pub fn run(schemas: &Path, generated: &Path) -> Result<ExitCode> {
+pub fn run(schemas: &Path, generated: &Path, seeds: &Path) -> Result<ExitCode> {
     let (mut problems, catalog) = match hookcert_catalog::read_folder(schemas) {
         Ok(tree) => {
             let problems = check_profiles(&tree);
@@ -20,6 +20,7 @@ pub fn run(schemas: &Path, generated: &Path) -> Result<ExitCode> {
     };
     if let Some(catalog) = &catalog {
         problems.extend(check_meta_schema(catalog));
+        problems.extend(check_errata_quotes(catalog, seeds));
         if problems.is_empty() {
             problems.extend(check_examples(catalog)?);
         }
@@ -143,4 +144,97 @@ fn check_examples(catalog: &Catalog) -> Result<Vec<Problem>> {
         }
     }
     Ok(problems)
+}
+
+/// Every ERRATA entry rests on the document's own words: at least one of its `> ` quotes is
+/// found in the vendor's seed document (whitespace and non-breaking spaces aside, the web
+/// page's list numbering aside, `…` or `...` joining fragments that are each found).
+fn check_errata_quotes(catalog: &Catalog, seeds: &Path) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for vendor in &catalog.vendors {
+        let file = Path::new("schemas").join(&vendor.dir).join("ERRATA.md");
+        let seed_path = seeds.join(&vendor.profile.source_document);
+        let seed = match std::fs::read_to_string(&seed_path) {
+            Ok(text) => text,
+            Err(e) => {
+                problems.push(Problem::new(
+                    &file,
+                    "",
+                    format!(
+                        "cannot read the document it quotes, {}: {e} (give --seeds)",
+                        seed_path.display()
+                    ),
+                ));
+                continue;
+            }
+        };
+        let unnumbered: String = seed
+            .lines()
+            .map(without_list_number)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let texts = [normalized(&unnumbered), normalized(&seed)];
+        let found = |fragment: &str| {
+            let fragment = normalized(fragment);
+            texts.iter().any(|t| t.contains(&fragment))
+        };
+        for entry in &vendor.errata {
+            let quoted = entry.quotes.iter().any(|q| {
+                let fragments = fragments(q);
+                !fragments.is_empty() && fragments.iter().all(|f| found(f))
+            });
+            if !quoted {
+                let why = if entry.quotes.is_empty() {
+                    "quotes nothing".to_owned()
+                } else {
+                    format!("quotes words not in {}", vendor.profile.source_document)
+                };
+                problems.push(Problem::new(
+                    &file,
+                    "",
+                    format!(
+                        "entry {} ({}) {why}: every entry rests on the document's words, quoted with `> `",
+                        entry.number, entry.title
+                    ),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// Whitespace of any kind (non-breaking spaces included) as one space.
+fn normalized(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c == '\u{a0}')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A seed line without the web page's list numbering (`  12. `).
+fn without_list_number(line: &str) -> &str {
+    let trimmed = line.trim_start();
+    match trimmed.split_once(". ") {
+        Some((n, rest)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => rest,
+        _ => line,
+    }
+}
+
+/// The parts of a quote joined by `…` or `...`, each without its surrounding quotes and
+/// backticks.
+fn fragments(quote: &str) -> Vec<String> {
+    quote
+        .split('…')
+        .flat_map(|part| part.split("..."))
+        .map(|f| {
+            let f = f.trim().trim_matches('`').trim();
+            let f = match (f.strip_prefix('"'), f.matches('"').count()) {
+                (Some(inner), 2) if inner.ends_with('"') => &inner[..inner.len() - 1],
+                (Some(inner), n) if n % 2 == 1 => inner,
+                _ => f,
+            };
+            f.trim().trim_matches('`').to_owned()
+        })
+        .filter(|f| !f.is_empty())
+        .collect()
 }

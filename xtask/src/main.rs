@@ -32,6 +32,10 @@ enum Command {
         /// The generated crate's source folder to check for drift [default: generated/src/]
         #[arg(long)]
         generated: Option<PathBuf>,
+        /// The vendor documents ERRATA.md entries quote [default: ../shared/seeds/ beside the
+        /// workspace]
+        #[arg(long)]
+        seeds: Option<PathBuf>,
     },
     /// Generate hookcert-events' sources (generated/src/vendors/) from the catalog.
     Generate {
@@ -98,12 +102,15 @@ fn or_default(given: Option<PathBuf>, below_root: &[&str]) -> anyhow::Result<Pat
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check { schemas, generated } => {
-            or_default(schemas, &["schemas"]).and_then(|schemas| {
-                let generated = or_default(generated, &["generated", "src"])?;
-                catalog_check::run(&schemas, &generated)
-            })
-        }
+        Command::Check {
+            schemas,
+            generated,
+            seeds,
+        } => or_default(schemas, &["schemas"]).and_then(|schemas| {
+            let generated = or_default(generated, &["generated", "src"])?;
+            let seeds = or_default(seeds, &["..", "shared", "seeds"])?;
+            catalog_check::run(&schemas, &generated, &seeds)
+        }),
         Command::Generate { schemas, out } => {
             or_default(schemas, &["schemas"]).and_then(|schemas| {
                 let out = or_default(out, &["generated", "src"])?;
