@@ -62,7 +62,11 @@ pub fn table(vendor: Option<&str>) -> Result<String, CatalogError> {
 pub fn json(vendor: Option<&str>) -> Result<Value, CatalogError> {
     let catalog = catalog::catalog()?;
     let vendors = selected(catalog, vendor)?;
-    let entries: Vec<Value> = vendors.iter().map(|v| vendor_json(catalog, v)).collect();
+    let mut entries: Vec<Value> = vendors.iter().map(|v| vendor_json(catalog, v)).collect();
+    // One vendor: every constraint of its schemas too, each with its source.
+    if let ([one], [entry]) = (vendors.as_slice(), entries.as_mut_slice()) {
+        entry["constraints"] = Value::Array(constraints(catalog, one));
+    }
     Ok(json!({ "vendors": entries }))
 }
 
@@ -134,6 +138,85 @@ fn vendor_json(catalog: &Catalog, v: &Vendor) -> Value {
             "retry_may_differ": envelope.retry_may_differ,
         },
     })
+}
+
+/// Every constraint of the vendor's schema files, each with where it stands, what it says and
+/// its source: `documented` (the document's words) or `observed` (read off its examples, with
+/// the ERRATA entry that records the inference).
+fn constraints(catalog: &Catalog, vendor: &Vendor) -> Vec<Value> {
+    let mut out = Vec::new();
+    for file in catalog
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with(&vendor.dir))
+    {
+        let mut stack = vec![&file.root];
+        while let Some(schema) = stack.pop() {
+            stack.extend(schema.properties.iter().map(|p| &p.schema));
+            stack.extend(schema.items.as_deref());
+            stack.extend(schema.defs.iter().map(|(_, s)| s));
+            let at = format!("{}#{}", file.id, schema.pointer);
+            let documented = |keyword: &str, value: Value| json!({"schema": at, "keyword": keyword, "value": value, "source": "documented"});
+            let number = |n: &Option<serde_json::Number>| n.clone().map(Value::Number);
+            let stated: [(&str, Option<Value>); 9] = [
+                ("pattern", schema.pattern.clone().map(Value::from)),
+                ("format", schema.format.map(|f| Value::from(f.name()))),
+                ("enum", schema.enum_values.clone().map(Value::Array)),
+                ("const", schema.const_value.clone()),
+                ("minimum", number(&schema.minimum)),
+                ("maximum", number(&schema.maximum)),
+                ("minLength", schema.min_length.map(Value::from)),
+                ("maxLength", schema.max_length.map(Value::from)),
+                (
+                    "required",
+                    Some(Value::from(
+                        schema
+                            .properties
+                            .iter()
+                            .filter(|p| p.required)
+                            .map(|p| p.name.clone())
+                            .collect::<Vec<_>>(),
+                    ))
+                    .filter(|v| v.as_array().is_some_and(|a| !a.is_empty())),
+                ),
+            ];
+            out.extend(
+                stated
+                    .into_iter()
+                    .filter_map(|(k, v)| v.map(|v| documented(k, v))),
+            );
+            if let Some(o) = &schema.observed {
+                let title = vendor
+                    .errata
+                    .iter()
+                    .find(|e| e.number == o.errata)
+                    .map(|e| e.title.clone());
+                let observed: [(&str, Option<Value>); 8] = [
+                    ("pattern", o.pattern.clone().map(Value::from)),
+                    ("format", o.format.map(|f| Value::from(f.name()))),
+                    ("enum", o.enum_values.clone().map(Value::Array)),
+                    ("minimum", number(&o.minimum)),
+                    ("maximum", number(&o.maximum)),
+                    ("minLength", o.min_length.map(Value::from)),
+                    ("maxLength", o.max_length.map(Value::from)),
+                    (
+                        "required",
+                        Some(Value::from(o.required.clone()))
+                            .filter(|v| v.as_array().is_some_and(|a| !a.is_empty())),
+                    ),
+                ];
+                for (keyword, value) in observed {
+                    if let Some(value) = value {
+                        out.push(json!({
+                            "schema": at, "keyword": keyword, "value": value,
+                            "source": "observed", "errata": o.errata, "errata_title": title,
+                        }));
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The scheme as `vendor.json` spells it.

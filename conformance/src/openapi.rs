@@ -172,6 +172,23 @@ const ONE_SCHEMA: &[&str] = &[
     "contentSchema",
 ];
 const SCHEMA_LISTS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
+/// The constraint keywords of the catalog's subset: where they stand, the document says them.
+const DOCUMENTED: &[&str] = &[
+    "type",
+    "required",
+    "enum",
+    "const",
+    "format",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+];
 const SCHEMA_MAPS: &[&str] = &[
     "properties",
     "patternProperties",
@@ -196,6 +213,16 @@ impl Rewriter<'_> {
                 return Err(self.error(at, "$ref is not a string".to_owned()));
             };
             *written = self.rewrite(written, at)?;
+        }
+        // Each constraint's source: the standard keywords hold what the document says; what
+        // was only observed in its examples stays in `x-observed`, with its ERRATA entry.
+        let documented: Vec<Value> = DOCUMENTED
+            .iter()
+            .filter(|k| object.contains_key(**k))
+            .map(|k| Value::from(*k))
+            .collect();
+        if !documented.is_empty() {
+            object.insert("x-hookcert-documented".into(), Value::Array(documented));
         }
         for key in ONE_SCHEMA {
             if let Some(sub) = object.get_mut(*key) {

@@ -3,7 +3,7 @@
 //! null, unknown extra fields, non-ASCII and long strings and boundary numbers. The same
 //! model the code generator reads; never a second reading of JSON Schema.
 
-use crate::model::{Catalog, Format, JsonType, Schema};
+use crate::model::{Catalog, Format, JsonType, Observed, Schema};
 use proptest::prelude::*;
 use proptest::strategy::BoxedStrategy;
 use serde_json::{Map, Number, Value};
@@ -34,8 +34,21 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
+    /// Observed forms most of the time, because they are what the vendor is seen to send; at
+    /// times a value only the documented rules allow, because the vendor may send that too.
     fn value(&self, schema: &Schema) -> BoxedStrategy<Value> {
         let schema = self.catalog.deref(schema);
+        match &schema.observed {
+            Some(observed) => {
+                let realistic = self.value_of(&with_observed(schema, observed));
+                let documented = self.value_of(schema);
+                prop_oneof![4 => realistic, 1 => documented].boxed()
+            }
+            None => self.value_of(schema),
+        }
+    }
+
+    fn value_of(&self, schema: &Schema) -> BoxedStrategy<Value> {
         if let Some(c) = &schema.const_value {
             return Just(c.clone()).boxed();
         }
@@ -101,6 +114,31 @@ impl Builder<'_> {
             })
             .boxed()
     }
+}
+
+/// `schema` with its observed constraints held as if documented.
+fn with_observed(schema: &Schema, observed: &Observed) -> Schema {
+    let mut out = schema.clone();
+    out.observed = None;
+    if observed.pattern.is_some() {
+        out.pattern.clone_from(&observed.pattern);
+    }
+    out.format = observed.format.or(out.format);
+    if observed.enum_values.is_some() {
+        out.enum_values.clone_from(&observed.enum_values);
+    }
+    if observed.minimum.is_some() {
+        out.minimum.clone_from(&observed.minimum);
+    }
+    if observed.maximum.is_some() {
+        out.maximum.clone_from(&observed.maximum);
+    }
+    out.min_length = observed.min_length.or(out.min_length);
+    out.max_length = observed.max_length.or(out.max_length);
+    for property in &mut out.properties {
+        property.required |= observed.required.contains(&property.name);
+    }
+    out
 }
 
 fn one_of(mut strategies: Vec<BoxedStrategy<Value>>) -> BoxedStrategy<Value> {

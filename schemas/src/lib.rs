@@ -36,6 +36,6 @@ pub use profile::{
     Success, VendorProfile,
 };
 #[cfg(feature = "reference")]
-pub use reference_validator::{ReferenceError, ReferenceValidator, Violation};
+pub use reference_validator::{ReferenceError, ReferenceValidator, Violation, observed_notes};
 pub use schema_reader::{DIALECT, pattern_problem};
 pub use uri::resolve as resolve_uri;

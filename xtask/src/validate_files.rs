@@ -1,7 +1,9 @@
-//! `cargo xtask validate`: verdicts on request bodies from the reference validator.
+//! `cargo xtask validate`: verdicts on request bodies from the reference validator. A body is
+//! `valid` when it breaks no documented rule; what it breaks of the constraints only observed
+//! in the document's examples is listed below it as notes, each citing its ERRATA entry.
 
 use anyhow::{Context, Result, anyhow};
-use hookcert_catalog::{ReferenceValidator, Violation};
+use hookcert_catalog::{ReferenceValidator, Violation, observed_notes};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -21,12 +23,19 @@ pub fn run(schemas: &Path, vendor_id: &str, files: &[PathBuf]) -> Result<ExitCod
     for file in files {
         let bytes =
             std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?;
-        let found = match serde_json::from_slice::<Value>(&bytes) {
-            Ok(body) => validator.validate(vendor, &body, None),
-            Err(e) => vec![Violation {
-                pointer: String::new(),
-                message: format!("not JSON: {e}"),
-            }],
+        let (found, notes) = match serde_json::from_slice::<Value>(&bytes) {
+            Ok(body) => (
+                validator.validate(vendor, &body, None),
+                observed_notes(&catalog, vendor, &body),
+            ),
+            Err(e) => (
+                vec![Violation {
+                    pointer: String::new(),
+                    message: format!("not JSON: {e}"),
+                    errata: None,
+                }],
+                Vec::new(),
+            ),
         };
         println!(
             "{}\t{}",
@@ -34,16 +43,20 @@ pub fn run(schemas: &Path, vendor_id: &str, files: &[PathBuf]) -> Result<ExitCod
             file.display()
         );
         for v in found {
+            println!("\t{} {}", shown(&v.pointer), v.message);
+        }
+        for n in notes {
             println!(
-                "\t{} {}",
-                if v.pointer.is_empty() {
-                    "/"
-                } else {
-                    &v.pointer
-                },
-                v.message
+                "\tnote {} {} (observed, ERRATA #{})",
+                shown(&n.pointer),
+                n.message,
+                n.errata.unwrap_or_default()
             );
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn shown(pointer: &str) -> &str {
+    if pointer.is_empty() { "/" } else { pointer }
 }
