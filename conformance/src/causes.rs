@@ -178,7 +178,12 @@ pub(crate) async fn preflight(
     }
     let history = History::new(runner, done);
     let mut draft = None;
-    if matches!(first, Symptom::Status(400 | 401 | 403 | 415 | 422)) {
+    // A refusal or a failure may come from one property of the examples (a 500 on non-ASCII
+    // text): probed, so that a hint is given only where no probe names a cause.
+    if matches!(
+        first,
+        Symptom::Status(400 | 401 | 403 | 415 | 422 | 500..=599)
+    ) {
         let smallest = *golden.iter().min_by_key(|&&i| {
             done[i]
                 .as_ref()
@@ -200,6 +205,7 @@ pub(crate) async fn preflight(
             }
         }
     }
+    let probed = draft.is_some();
     let draft = match draft {
         Some(d) => d,
         None => {
@@ -242,10 +248,15 @@ pub(crate) async fn preflight(
             draft.members.push(i);
         }
     }
-    let stopped = format!(
-        "every golden delivery got {first}, so nothing else was sent: {}",
-        draft.diagnosis
-    );
+    // The hint already says what every golden delivery got.
+    let stopped = if probed {
+        format!(
+            "every golden delivery got {first}, so nothing else was sent: {}",
+            draft.diagnosis
+        )
+    } else {
+        format!("{}; nothing else was sent", draft.diagnosis)
+    };
     let cause = finish(cases, done, draft, Vec::new());
     Some((cause, stopped))
 }
@@ -963,7 +974,7 @@ fn variable_causes(
                 "control:{}",
                 cases[first].controls.first().cloned().unwrap_or_default()
             ),
-            description: "the same delivery, sent once before, was accepted".into(),
+            description: "accepted the first time, the same delivery sent again got".into(),
             observed,
             flipped: true,
         });
@@ -1080,6 +1091,8 @@ fn variable_causes(
                     let j = cases.iter().position(|k| &k.id == c)?;
                     Some((c, done[j].as_ref()?.report.observed.clone()))
                 });
+                // A control that was never sent establishes nothing.
+                let control = control.filter(|(_, o)| o.status.is_some() || o.error.is_some());
                 if let Some((control, observed)) = control {
                     draft.evidence.push(Evidence {
                         check: format!("control:{control}"),

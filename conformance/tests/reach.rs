@@ -120,11 +120,11 @@ async fn start(fault: Fault) -> Receiver {
     Receiver { url, task }
 }
 
-/// One connection: requests read and answered until it closes.
+/// One connection: one request read and answered, then the connection closed.
 async fn serve(mut stream: TcpStream, fault: Fault) {
     let mut buf = Vec::new();
     let mut chunk = vec![0u8; 64 * 1024];
-    loop {
+    {
         let head_end = loop {
             if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
                 break i + 4;
@@ -207,7 +207,6 @@ async fn serve(mut stream: TcpStream, fault: Fault) {
             if with_body { text } else { "" }
         );
         let _ = stream.write_all(answer.as_bytes()).await;
-        return;
     }
 }
 

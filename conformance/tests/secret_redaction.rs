@@ -141,14 +141,32 @@ async fn serve(mut stream: TcpStream, policy: Policy, bodies: Arc<Mutex<Vec<Vec<
         {
             return;
         }
-        while buf.len() < head_end + length {
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        // A chunked body (the robustness suite's `wire-chunked`) ends with a last chunk of 0.
+        let chunked = header("transfer-encoding:").is_some_and(|v| v.contains("chunked"));
+        let body = if chunked {
+            let end = loop {
+                if let Some(i) = buf[head_end..].windows(5).position(|w| w == b"0\r\n\r\n") {
+                    break head_end + i + 5;
+                }
+                match stream.read(&mut chunk).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+            };
+            let body = dechunk(&buf[head_end..end]);
+            buf.drain(..end);
+            body
+        } else {
+            while buf.len() < head_end + length {
+                match stream.read(&mut chunk).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
             }
-        }
-        let body = buf[head_end..head_end + length].to_vec();
-        buf.drain(..head_end + length);
+            let body = buf[head_end..head_end + length].to_vec();
+            buf.drain(..head_end + length);
+            body
+        };
         let status = policy.status(&body);
         bodies.lock().expect("lock").push(body);
         let answer = format!("HTTP/1.1 {status} Whatever\r\nContent-Length: 2\r\n\r\n{{}}");
@@ -156,6 +174,22 @@ async fn serve(mut stream: TcpStream, policy: Policy, bodies: Arc<Mutex<Vec<Vec<
             return;
         }
     }
+}
+
+/// The data of a chunked body, its size lines and CRLFs removed.
+fn dechunk(mut raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(eol) = raw.windows(2).position(|w| w == b"\r\n") {
+        let size = usize::from_str_radix(String::from_utf8_lossy(&raw[..eol]).trim(), 16)
+            .unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        let start = eol + 2;
+        out.extend_from_slice(&raw[start..(start + size).min(raw.len())]);
+        raw = &raw[(start + size + 2).min(raw.len())..];
+    }
+    out
 }
 
 /// A secret of the form Breakcold holds its secrets to (`^wh_[A-Za-z0-9]+$`).

@@ -4,7 +4,8 @@
 //! serde_json::Value and the crypto crates.
 //!
 //! With a [`Fault`] the receiver is deliberately wrong in one way, so that a test can check
-//! that the certification notices.
+//! that the certification notices; with several ([`start_with`]), in several independent ways
+//! at once, so that a test can check that the certification tells them apart.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -52,6 +53,8 @@ pub enum Fault {
     RejectEventType(String),
     /// `generated`: 400 for any non-ASCII character in a JSON string (raw or `\u` escaped).
     RejectNonAscii,
+    /// `generated`: 500 for any non-ASCII character in a JSON string (raw or `\u` escaped).
+    CrashOnNonAscii,
     /// `auth`, every vendor: accepts without checking authentication at all.
     SkipAuth,
     /// `auth`, SPOTIO: verifies `X-Signature` only when the header is there.
@@ -69,7 +72,9 @@ pub enum Fault {
     Crash500OnMalformed,
     /// `unknown-event`: 500 for an event type outside the vendor's catalog.
     RejectUnknownEvent,
-    /// `duplicates`: 409 for a body seen before (SalesIQ: also the same event identity).
+    /// `duplicates`: 409 for a body accepted before (SalesIQ: also the same event identity).
+    /// A body is remembered only when it is answered 200, so that another fault's refusal does
+    /// not make its repeat a duplicate.
     ConflictOnDuplicate,
     /// `ordering`: 422 for an update or delete of an entity no create was seen for.
     RequireCreatedFirst,
@@ -77,6 +82,12 @@ pub enum Fault {
     SerialOnly,
     /// `latency`: waits this long before answering.
     Slow(Duration),
+    /// `latency`, one event type: waits this long before answering an authentic delivery
+    /// carrying this event type; every other request is answered at once.
+    SlowOn(String, Duration),
+    /// Secret redaction: a 401 says what it expected, the receiver's secret in its body
+    /// (`{"error":"bad secret, expected …"}`), as careless receivers do.
+    EchoSecretIn401,
     /// Any suite: answers 500 to every other request, so repeats disagree (FLAKY).
     FailEveryOther,
 }
@@ -138,7 +149,7 @@ enum Checker {
 struct Inner {
     vendor: Vendor,
     checker: Checker,
-    fault: Option<Fault>,
+    faults: Vec<Fault>,
     known_events: HashSet<String>,
     requests: Arc<AtomicUsize>,
     in_flight: AtomicUsize,
@@ -147,8 +158,20 @@ struct Inner {
     created_ids: Mutex<HashSet<String>>,
 }
 
+impl Inner {
+    /// Whether one of the receiver's faults is `pick`.
+    fn has(&self, pick: impl Fn(&Fault) -> bool) -> bool {
+        self.faults.iter().any(pick)
+    }
+}
+
 /// Starts a receiver for `vendor` on a free loopback port, on the current tokio runtime.
 pub async fn start(vendor: &str, auth: ReceiverAuth, fault: Option<Fault>) -> Receiver {
+    start_with(vendor, auth, fault.into_iter().collect()).await
+}
+
+/// Starts a receiver wrong in every one of `faults` at once (none: a correct receiver).
+pub async fn start_with(vendor: &str, auth: ReceiverAuth, faults: Vec<Fault>) -> Receiver {
     let v = Vendor::parse(vendor);
     let checker = match (v, auth) {
         (Vendor::Spotio, ReceiverAuth::Secret(s)) => Checker::Hmac(s.into_bytes()),
@@ -164,7 +187,10 @@ pub async fn start(vendor: &str, auth: ReceiverAuth, fault: Option<Fault>) -> Re
         (Vendor::Tomba, ReceiverAuth::Headers(_) | ReceiverAuth::None) => Checker::Nothing,
         (v, auth) => panic!("independent receiver: {auth:?} does not fit {v:?}"),
     };
-    let known_events = if matches!(fault, Some(Fault::RejectUnknownEvent)) {
+    let known_events = if faults
+        .iter()
+        .any(|f| matches!(f, Fault::RejectUnknownEvent))
+    {
         catalog_events(vendor)
     } else {
         HashSet::new()
@@ -173,7 +199,7 @@ pub async fn start(vendor: &str, auth: ReceiverAuth, fault: Option<Fault>) -> Re
     let inner = Arc::new(Inner {
         vendor: v,
         checker,
-        fault,
+        faults,
         known_events,
         requests: requests.clone(),
         in_flight: AtomicUsize::new(0),
@@ -245,9 +271,28 @@ fn answer(status: StatusCode, text: &'static str) -> Response {
     (status, text).into_response()
 }
 
+/// The 401 for a request that is not the vendor's: `text`, or the secret echoed back.
+fn unauthorized(inner: &Inner, text: &'static str) -> Response {
+    if !inner.has(|f| matches!(f, Fault::EchoSecretIn401)) {
+        return answer(StatusCode::UNAUTHORIZED, text);
+    }
+    let expected = match &inner.checker {
+        Checker::Hmac(key) => String::from_utf8_lossy(key).into_owned(),
+        Checker::BodyField(_, secret) => secret.clone(),
+        Checker::Headers(headers) => headers
+            .iter()
+            .map(|(name, value)| format!("{name}: {value}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Checker::Rsa(_) | Checker::Nothing => String::new(),
+    };
+    let body = serde_json::json!({ "error": format!("bad secret, expected {expected}") });
+    (StatusCode::UNAUTHORIZED, body.to_string()).into_response()
+}
+
 async fn handle(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: Bytes) -> Response {
     let nth = inner.requests.fetch_add(1, Ordering::SeqCst);
-    if matches!(inner.fault, Some(Fault::FailEveryOther)) && nth % 2 == 1 {
+    if inner.has(|f| matches!(f, Fault::FailEveryOther)) && nth % 2 == 1 {
         return answer(
             StatusCode::INTERNAL_SERVER_ERROR,
             "every other request fails\n",
@@ -256,29 +301,30 @@ async fn handle(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: Bytes
     let now_in_flight = inner.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     let _in_flight = InFlight(&inner.in_flight);
 
-    match &inner.fault {
-        Some(Fault::SerialOnly) => {
-            // Holding each request makes simultaneous deliveries overlap for sure.
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            let peak = now_in_flight.max(inner.in_flight.load(Ordering::SeqCst));
-            if peak > SERIAL_LIMIT {
-                return answer(StatusCode::SERVICE_UNAVAILABLE, "busy\n");
-            }
+    if inner.has(|f| matches!(f, Fault::SerialOnly)) {
+        // Holding each request makes simultaneous deliveries overlap for sure.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let peak = now_in_flight.max(inner.in_flight.load(Ordering::SeqCst));
+        if peak > SERIAL_LIMIT {
+            return answer(StatusCode::SERVICE_UNAVAILABLE, "busy\n");
         }
-        Some(Fault::Slow(d)) => tokio::time::sleep(*d).await,
-        _ => {}
+    }
+    for fault in &inner.faults {
+        if let Fault::Slow(d) = fault {
+            tokio::time::sleep(*d).await;
+        }
     }
 
-    let malformed_status = if matches!(inner.fault, Some(Fault::Crash500OnMalformed)) {
+    let malformed_status = if inner.has(|f| matches!(f, Fault::Crash500OnMalformed)) {
         StatusCode::INTERNAL_SERVER_ERROR
     } else {
         StatusCode::BAD_REQUEST
     };
-    let skip_auth = matches!(inner.fault, Some(Fault::SkipAuth));
+    let skip_auth = inner.has(|f| matches!(f, Fault::SkipAuth));
 
     // Header schemes are checked over the raw bytes before anything is parsed.
     if !skip_auth && !header_auth_ok(&inner, &headers, &body) {
-        return answer(StatusCode::UNAUTHORIZED, "bad signature\n");
+        return unauthorized(&inner, "bad signature\n");
     }
 
     let Ok(text) = std::str::from_utf8(&body) else {
@@ -289,13 +335,21 @@ async fn handle(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: Bytes
     };
 
     // Body schemes can only be checked once the JSON is parsed.
-    if !skip_auth && !body_auth_ok(&inner, &json) {
-        return answer(StatusCode::UNAUTHORIZED, "bad secret\n");
+    if !skip_auth && !body_auth_ok(&inner, &json, text) {
+        return unauthorized(&inner, "bad secret\n");
     }
 
     let Some(types) = envelope_types(inner.vendor, &json) else {
         return answer(StatusCode::BAD_REQUEST, "not the vendor's envelope\n");
     };
+
+    for fault in &inner.faults {
+        if let Fault::SlowOn(event, d) = fault {
+            if types.iter().any(|t| t == event) {
+                tokio::time::sleep(*d).await;
+            }
+        }
+    }
 
     if let Some(status) = fault_on_valid(&inner, &json, &types, &body) {
         return answer(status, "refused by a deliberate fault\n");
@@ -304,15 +358,22 @@ async fn handle(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: Bytes
     answer(StatusCode::OK, "ok\n")
 }
 
+/// The header's value when it came exactly once: of two values, believing either would let a
+/// forged one ride along with a copied authentic one.
 fn header_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a [u8]> {
-    headers.get(name).map(|v| v.as_bytes())
+    let mut values = headers.get_all(name).iter();
+    match (values.next(), values.next()) {
+        (Some(v), None) => Some(v.as_bytes()),
+        _ => None,
+    }
 }
 
 fn header_auth_ok(inner: &Inner, headers: &HeaderMap, body: &[u8]) -> bool {
     match &inner.checker {
         Checker::Hmac(key) => {
             let Some(sig) = header_value(headers, "x-signature") else {
-                return matches!(inner.fault, Some(Fault::SpotioMissingSignatureAccepted));
+                return !headers.contains_key("x-signature")
+                    && inner.has(|f| matches!(f, Fault::SpotioMissingSignatureAccepted));
             };
             // SPOTIO writes lowercase hex; anything else did not come from it.
             if sig.is_empty() || !sig.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
@@ -334,7 +395,7 @@ fn header_auth_ok(inner: &Inner, headers: &HeaderMap, body: &[u8]) -> bool {
             let Ok(sig) = base64::engine::general_purpose::STANDARD.decode(sig) else {
                 return false;
             };
-            if matches!(inner.fault, Some(Fault::SalesiqAcceptsAnyBase64)) {
+            if inner.has(|f| matches!(f, Fault::SalesiqAcceptsAnyBase64)) {
                 return true;
             }
             let Ok(sig) = Signature::try_from(sig.as_slice()) else {
@@ -346,7 +407,7 @@ fn header_auth_ok(inner: &Inner, headers: &HeaderMap, body: &[u8]) -> bool {
             let name = name.to_ascii_lowercase();
             let mut got = headers.get_all(name.as_str()).iter();
             match (got.next(), got.next()) {
-                (Some(_), _) if matches!(inner.fault, Some(Fault::TombaPresenceOnly)) => true,
+                (Some(_), _) if inner.has(|f| matches!(f, Fault::TombaPresenceOnly)) => true,
                 (Some(v), None) => v.as_bytes() == value.as_bytes(),
                 _ => false,
             }
@@ -355,16 +416,49 @@ fn header_auth_ok(inner: &Inner, headers: &HeaderMap, body: &[u8]) -> bool {
     }
 }
 
-fn body_auth_ok(inner: &Inner, json: &Value) -> bool {
+fn body_auth_ok(inner: &Inner, json: &Value, text: &str) -> bool {
     let Checker::BodyField(field, secret) = &inner.checker else {
         return true;
     };
     let got = json.get(*field).and_then(Value::as_str);
-    match inner.fault {
-        Some(Fault::ClinchpadIgnoresKey) => true,
-        Some(Fault::BreakcoldPrefixSecret) => secret.starts_with(got.unwrap_or("")),
-        _ => got.is_some_and(|got| constant_time_eq(got.as_bytes(), secret.as_bytes())),
+    if inner.has(|f| matches!(f, Fault::ClinchpadIgnoresKey)) {
+        true
+    } else if top_level_count(text, field) != 1 {
+        // Twice: which copy a JSON reader keeps is its own choice; neither may decide.
+        false
+    } else if inner.has(|f| matches!(f, Fault::BreakcoldPrefixSecret)) {
+        secret.starts_with(got.unwrap_or(""))
+    } else {
+        got.is_some_and(|got| constant_time_eq(got.as_bytes(), secret.as_bytes()))
     }
+}
+
+/// How many times `key` is a member of the top-level object of the JSON `text`, duplicates
+/// counted (a parsed `Value` keeps one of them).
+fn top_level_count(text: &str, key: &str) -> usize {
+    struct Count<'k>(&'k str);
+    impl<'de> serde::de::DeserializeSeed<'de> for Count<'_> {
+        type Value = usize;
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+    impl<'de> serde::de::Visitor<'de> for Count<'_> {
+        type Value = usize;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<usize, A::Error> {
+            let mut n = 0;
+            while let Some(k) = map.next_key::<String>()? {
+                n += usize::from(k == self.0);
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+            Ok(n)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde::de::DeserializeSeed::deserialize(Count(key), &mut de).unwrap_or(0)
 }
 
 /// Time independent of where the first difference is, so the secret cannot be guessed
@@ -418,52 +512,31 @@ fn envelope_types(vendor: Vendor, json: &Value) -> Option<Vec<String>> {
     }
 }
 
-/// The status a faulty receiver gives a valid, authenticated delivery, if it refuses it.
+/// The status a faulty receiver gives a valid, authenticated delivery, if it refuses it. The
+/// faults that keep no state decide first, then the order of related events; a duplicate is
+/// checked last, so that only a body answered 200 is remembered as seen.
 fn fault_on_valid(
     inner: &Inner,
     json: &Value,
     types: &[String],
     body: &[u8],
 ) -> Option<StatusCode> {
-    match inner.fault.as_ref()? {
+    let stateless = inner.faults.iter().find_map(|fault| match fault {
         Fault::RejectEventType(t) => types
             .iter()
             .any(|x| x == t)
             .then_some(StatusCode::INTERNAL_SERVER_ERROR),
         Fault::RejectNonAscii => has_non_ascii(json).then_some(StatusCode::BAD_REQUEST),
+        Fault::CrashOnNonAscii => has_non_ascii(json).then_some(StatusCode::INTERNAL_SERVER_ERROR),
         Fault::RejectUnknownEvent => {
             // Tomba's envelope names no type: nothing can be unknown.
             let unknown = inner.vendor != Vendor::Tomba
                 && types.iter().any(|t| !inner.known_events.contains(t));
             unknown.then_some(StatusCode::INTERNAL_SERVER_ERROR)
         }
-        Fault::ConflictOnDuplicate => {
-            let digest: [u8; 32] = Sha256::digest(body).into();
-            let body_seen = !lock(&inner.seen_bodies).insert(digest);
-            let identity_seen = inner.vendor == Vendor::Salesiq && {
-                let id = format!(
-                    "{}|{}|{}",
-                    json["event"], json["entity_id"], json["event_time"]
-                );
-                !lock(&inner.seen_identities).insert(id)
-            };
-            (body_seen || identity_seen).then_some(StatusCode::CONFLICT)
-        }
-        Fault::RequireCreatedFirst => {
-            let mut created = lock(&inner.created_ids);
-            for (i, t) in types.iter().enumerate() {
-                let ids = entity_ids(inner.vendor, json, i);
-                if t.contains("creat") || t.contains("add") {
-                    created.extend(ids);
-                } else if (t.contains("updat") || t.contains("delet"))
-                    && !ids.iter().any(|id| created.contains(id))
-                {
-                    return Some(StatusCode::UNPROCESSABLE_ENTITY);
-                }
-            }
-            None
-        }
-        Fault::SkipAuth
+        Fault::ConflictOnDuplicate
+        | Fault::RequireCreatedFirst
+        | Fault::SkipAuth
         | Fault::SpotioMissingSignatureAccepted
         | Fault::SalesiqAcceptsAnyBase64
         | Fault::BreakcoldPrefixSecret
@@ -472,8 +545,47 @@ fn fault_on_valid(
         | Fault::Crash500OnMalformed
         | Fault::SerialOnly
         | Fault::Slow(_)
-        | Fault::FailEveryOther => None,
+        | Fault::SlowOn(..)
+        | Fault::FailEveryOther
+        | Fault::EchoSecretIn401 => None,
+    });
+    if stateless.is_some() {
+        return stateless;
     }
+    if inner.has(|f| matches!(f, Fault::RequireCreatedFirst)) {
+        let mut created = lock(&inner.created_ids);
+        for (i, t) in types.iter().enumerate() {
+            let ids = entity_ids(inner.vendor, json, i);
+            if t.contains("creat") || t.contains("add") {
+                created.extend(ids);
+            } else if (t.contains("updat") || t.contains("delet"))
+                && !ids.iter().any(|id| created.contains(id))
+            {
+                return Some(StatusCode::UNPROCESSABLE_ENTITY);
+            }
+        }
+    }
+    if inner.has(|f| matches!(f, Fault::ConflictOnDuplicate)) {
+        let digest: [u8; 32] = Sha256::digest(body).into();
+        let identity = (inner.vendor == Vendor::Salesiq).then(|| {
+            format!(
+                "{}|{}|{}",
+                json["event"], json["entity_id"], json["event_time"]
+            )
+        });
+        // Both sets under their locks at once, so that two copies in flight together cannot
+        // both be taken for the first.
+        let mut bodies = lock(&inner.seen_bodies);
+        let mut identities = lock(&inner.seen_identities);
+        let seen =
+            bodies.contains(&digest) || identity.as_ref().is_some_and(|id| identities.contains(id));
+        if seen {
+            return Some(StatusCode::CONFLICT);
+        }
+        bodies.insert(digest);
+        identities.extend(identity);
+    }
+    None
 }
 
 /// A poisoned lock only means another request panicked; the set is still usable.

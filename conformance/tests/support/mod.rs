@@ -1,8 +1,11 @@
 // Each test binary uses only part of the support code (the correct receiver, or its faults).
 #![allow(dead_code)]
 
+pub mod binary;
+pub mod fixed_answer;
 pub mod http;
 pub mod independent_receiver;
+pub mod node_receiver;
 
 use hookcert::{Credentials, Report, Verdict};
 use independent_receiver::ReceiverAuth;
