@@ -7,7 +7,8 @@ of the event it carries, dispatching on the envelope exactly as vendor.json desc
 
 Prints one line per instance: `<verdict>\t<file>` with verdict `valid` or `invalid`, followed by
 the failing JSON pointers. The Rust test compares these verdicts with `cargo xtask check`'s.
-Exit status: 0 when every schema is well-formed (instances may be invalid), 2 on setup errors.
+Exit status: 0 when every schema is well-formed (instances may be invalid), 2 on setup errors,
+among them a `format` the schemas use that jsonschema cannot check here (its package missing).
 """
 import argparse
 import json
@@ -26,14 +27,44 @@ except ImportError as err:  # scripts/ensure-python-deps.sh installs these
 ID_BASE = "https://hookcert.dev/schemas/"
 
 
+# The package that lets jsonschema check each format the catalog may use: jsonschema checks
+# `date-time` only when rfc3339-validator is importable and `uri` only with rfc3986-validator,
+# and silently passes a format it cannot check.
+FORMAT_PACKAGES = {
+    "date-time": "rfc3339-validator",
+    "uri": "rfc3986-validator",
+    "email": "jsonschema",
+    "uuid": "jsonschema",
+}
+
+
+def formats_used(node):
+    """Every `format` a schema uses (x-observed ones aside: jsonschema ignores `x-` keywords)."""
+    found = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "format" and isinstance(value, str):
+                found.add(value)
+            elif key != "x-observed":
+                found |= formats_used(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= formats_used(value)
+    return found
+
+
+def require_format_checks(formats):
+    """Refuse to run a cross-check that would silently skip a format the schemas use."""
+    checkable = Draft202012Validator.FORMAT_CHECKER.checkers
+    for name in sorted(formats):
+        if name not in checkable:
+            package = FORMAT_PACKAGES.get(name, "jsonschema[format-nongpl]")
+            print(f"crosscheck: cannot check format {name!r}: install the Python package {package} (scripts/ensure-python-deps.sh)", file=sys.stderr)
+            sys.exit(2)
+
+
 def format_checker():
-    checker = Draft202012Validator.FORMAT_CHECKER
-    # jsonschema checks date-time only when rfc3339-validator is installed; refuse to run
-    # a cross-check that would silently skip it.
-    if "date-time" not in checker.checkers:
-        print("crosscheck: Python date-time format checking unavailable (install rfc3339-validator)", file=sys.stderr)
-        sys.exit(2)
-    return checker
+    return Draft202012Validator.FORMAT_CHECKER
 
 
 def pointer_get(doc, pointer):
@@ -52,11 +83,13 @@ def load_catalog(root):
     registry = Registry()
     vendors = {}
     problems = []
+    formats = set()
     for vendor_dir in sorted(p for p in root.iterdir() if (p / "vendor.json").is_file()):
         profile = json.loads((vendor_dir / "vendor.json").read_text())
         vendors[profile["id"]] = (vendor_dir, profile)
         for path in sorted(vendor_dir.rglob("*.schema.json")):
             schema = json.loads(path.read_text())
+            formats |= formats_used(schema)
             try:
                 Draft202012Validator.check_schema(schema)
             except jsonschema.SchemaError as err:
@@ -65,6 +98,7 @@ def load_catalog(root):
             if schema.get("$id") != expected_id:
                 problems.append(f"{path}: $id is {schema.get('$id')!r}, expected {expected_id!r}")
             registry = registry.with_resource(expected_id, Resource.from_contents(schema, default_specification=DRAFT202012))
+    require_format_checks(formats)
     return registry, vendors, problems
 
 

@@ -120,9 +120,20 @@ fn emit_event_validate(plan: &DispatchPlan, space: &TypeSpace) -> TokenStream {
         let variant = ident(&e.variant);
         quote!(Event::#variant(e) => crate::validate::Validate::validate_at(#inner, at, out),)
     });
+    let is_valid_arms = plan.events.iter().map(|e| {
+        let variant = ident(&e.variant);
+        quote!(Event::#variant(e) => crate::validate::Validate::is_valid(#inner),)
+    });
     let unknown_ty = rust_ty(space, &plan.unknown_ty);
     quote! {
         impl crate::validate::Validate for Event {
+            fn is_valid(&self) -> bool {
+                match self {
+                    #(#is_valid_arms)*
+                    Event::Unknown(u) => crate::dispatch::unknown_is_valid::<#unknown_ty>(u),
+                }
+            }
+
             fn validate_at(&self, at: &crate::validate::At<'_>, out: &mut Vec<crate::validate::Violation>) {
                 match self {
                     #(#validate_arms)*
@@ -157,9 +168,16 @@ fn emit_parse(plan: &DispatchPlan, space: &TypeSpace) -> TokenStream {
         }
 
         /// Parses and validates a request body: every event typed, every violation of the
-        /// catalog's schemas reported with its JSON pointer.
+        /// catalog's documented rules reported with its JSON pointer; the observed rules the
+        /// body breaks are its `notes`.
         pub fn parse(body: &[u8]) -> Result<Delivery, crate::ParseError> {
-            parse_unvalidated(body)?.validated()
+            parse_with(body, crate::Strictness::Documented)
+        }
+
+        /// [`parse`], refusing what `strictness` says: with `Strictness::Observed` a body that
+        /// breaks an observed rule is refused too.
+        pub fn parse_with(body: &[u8], strictness: crate::Strictness) -> Result<Delivery, crate::ParseError> {
+            parse_unvalidated(body)?.validated_with(strictness)
         }
 
         /// Parses a request body into typed events without the checks serde cannot make
@@ -191,7 +209,7 @@ fn emit_one_pass(plan: &DispatchPlan) -> TokenStream {
     match &plan.body {
         BodyShape::Single => quote! {
             if let Ok(events) = crate::single_pass::decode_predicted::<Dispatcher>(body, None, &[#(#type_keys),*]) {
-                return Ok(crate::Delivery { events, events_pointer: None, envelope_violations: Vec::new() });
+                return Ok(crate::Delivery { events, events_pointer: None, envelope_violations: Vec::new(), notes: Vec::new() });
             }
         },
         BodyShape::Batch {
@@ -205,8 +223,8 @@ fn emit_one_pass(plan: &DispatchPlan) -> TokenStream {
             quote! {
                 if let Ok(events) = crate::single_pass::decode_predicted::<Dispatcher>(body, Some(#key), &[#(#type_keys),*]) {
                     let mut envelope_violations = Vec::new();
-                    crate::validate::item_count(events.len(), #min, #max, &crate::validate::At::Root(#events_pointer), &mut envelope_violations);
-                    return Ok(crate::Delivery { events, events_pointer: Some(#events_pointer), envelope_violations });
+                    crate::validate::item_count(events.len(), #min, #max, None, &crate::validate::At::Root(#events_pointer), &mut envelope_violations);
+                    return Ok(crate::Delivery { events, events_pointer: Some(#events_pointer), envelope_violations, notes: Vec::new() });
                 }
             }
         }
@@ -221,7 +239,7 @@ fn emit_located(body: &BodyShape) -> TokenStream {
     match body {
         BodyShape::Single => quote! {
             let event = decode_event(body, "")?;
-            Ok(crate::Delivery { events: vec![event], events_pointer: None, envelope_violations: Vec::new() })
+            Ok(crate::Delivery { events: vec![event], events_pointer: None, envelope_violations: Vec::new(), notes: Vec::new() })
         },
         BodyShape::Batch {
             events_pointer,
@@ -234,13 +252,13 @@ fn emit_located(body: &BodyShape) -> TokenStream {
             quote! {
                 let items = crate::dispatch::batch_items(body, &[#(#keys),*])?;
                 let mut envelope_violations = Vec::new();
-                crate::validate::item_count(items.len(), #min, #max, &crate::validate::At::Root(#events_pointer), &mut envelope_violations);
+                crate::validate::item_count(items.len(), #min, #max, None, &crate::validate::At::Root(#events_pointer), &mut envelope_violations);
                 let mut events = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     let at = format!("{}/{i}", #events_pointer);
                     events.push(decode_event(item.get().as_bytes(), &at)?);
                 }
-                Ok(crate::Delivery { events, events_pointer: Some(#events_pointer), envelope_violations })
+                Ok(crate::Delivery { events, events_pointer: Some(#events_pointer), envelope_violations, notes: Vec::new() })
             }
         }
     }
@@ -395,11 +413,16 @@ pub fn emit_vendor_table(vendors: &[VendorEntry]) -> TokenStream {
             #(#variants(#modules_again::Delivery),)*
         }
 
-        /// Parses and validates a body of the vendor `vendor` (an id of [`VENDORS`]); `None`
-        /// for an unknown vendor id.
+        /// Parses and validates a body of the vendor `vendor` (an id of [`VENDORS`]), refusing
+        /// it for its documented violations only; `None` for an unknown vendor id.
         pub fn parse(vendor: &str, body: &[u8]) -> Option<Result<AnyDelivery, crate::ParseError>> {
+            parse_with(vendor, body, crate::Strictness::Documented)
+        }
+
+        /// [`parse`], refusing what `strictness` says.
+        pub fn parse_with(vendor: &str, body: &[u8], strictness: crate::Strictness) -> Option<Result<AnyDelivery, crate::ParseError>> {
             Some(match vendor {
-                #(#vendor_ids => #modules_again::parse(body).map(AnyDelivery::#variants),)*
+                #(#vendor_ids => #modules_again::parse_with(body, strictness).map(AnyDelivery::#variants),)*
                 _ => return None,
             })
         }
@@ -427,6 +450,13 @@ pub fn emit_vendor_table(vendors: &[VendorEntry]) -> TokenStream {
             pub fn events(&self) -> Vec<(Option<&str>, Result<serde_json::Value, serde_json::Error>)> {
                 match self {
                     #(AnyDelivery::#variants(d) => d.events.iter().map(|e| (e.event_type(), e.to_value())).collect(),)*
+                }
+            }
+
+            /// The observed rules the body breaks (see [`crate::Delivery::notes`]).
+            pub fn notes(&self) -> &[crate::Violation] {
+                match self {
+                    #(AnyDelivery::#variants(d) => &d.notes,)*
                 }
             }
         }

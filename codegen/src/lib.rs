@@ -8,6 +8,7 @@
 mod emit_dispatch;
 mod emit_types;
 mod emit_validators;
+mod emit_validity;
 mod generate;
 mod naming;
 mod pattern_code;

@@ -375,6 +375,7 @@ mod tests {
             doc: None,
             ty,
             presence: Presence::Required,
+            observed_required: None,
             schema: (FileId(0), String::new()),
         }
     }

@@ -1,8 +1,10 @@
 //! Plans the compiled validators of one vendor: for every planned struct, the checks of each
 //! field, with every decision taken here: which pattern a check uses, whether that pattern
 //! compiles to Rust or stays a regex, what a pattern proves of a format (the DFA proof in
-//! `pattern_implies`) and so what is left to check where it matches. `emit_validators` only
-//! spells the plan out.
+//! `pattern_implies`) and so what is left to check where it matches, and which rule each check
+//! enforces: documented (the schema's keywords) or observed (`x-observed`, citing an ERRATA
+//! entry), planned alike and told apart only by the [`Rule`] a violation records.
+//! `emit_validators` only spells the plan out.
 
 use crate::rust_types::{Field, Presence, StructDef, Ty, TypeSpace, UnionDef, find};
 use hookcert_catalog::{Catalog, FileId, Format, JsonType, Problem, Schema};
@@ -30,12 +32,26 @@ pub struct StructChecks {
     pub fields: Vec<FieldChecks>,
 }
 
+/// Where the rule a check enforces comes from: what its violation records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// The document's words (the schema's own keywords): a violation refuses the body.
+    Documented,
+    /// Read off the document's examples (`x-observed`), as entry `errata` of the vendor's
+    /// ERRATA.md records: a violation is a note.
+    Observed { errata: u32 },
+}
+
+/// The checks of one field. Never empty: a field with nothing to check has no `FieldChecks`.
 #[derive(Debug)]
 pub struct FieldChecks {
     pub rust_name: String,
     pub json_name: String,
     pub presence: Presence,
-    pub checks: ValueChecks,
+    /// The ERRATA entry of an observed `required`: the field is optional, its absence a note.
+    pub observed_required: Option<u32>,
+    /// The checks of the value where there is one.
+    pub checks: Option<ValueChecks>,
 }
 
 /// The checks of one value, by the Rust type it has. Never empty: a value with nothing to
@@ -64,6 +80,8 @@ pub enum ValueChecks {
     },
 }
 
+/// A check of a string. `const` is always documented (`x-observed` has none); the others say
+/// which rule they enforce.
 #[derive(Debug)]
 pub enum StrCheck {
     Const(String),
@@ -72,37 +90,53 @@ pub enum StrCheck {
         keyword: &'static str,
     },
     /// The string members of the `enum`: no string equals another JSON type's member.
-    Enum(Vec<String>),
+    Enum {
+        values: Vec<String>,
+        rule: Rule,
+    },
     Pattern(PatternCheck),
-    /// A format without a pattern beside it.
-    Format(Format),
+    /// A format no pattern check took (see [`PatternCheck`]).
+    Format(FormatCheck),
     Length {
         min: Option<u64>,
         max: Option<u64>,
+        rule: Rule,
     },
 }
 
-/// A string's `pattern`, with its `format` when the schema has both: how much of the format
-/// is left to check depends on what the pattern proves.
+/// A `format`, and the rule that states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FormatCheck {
+    pub format: Format,
+    pub rule: Rule,
+}
+
+/// A string's `pattern` (`rule`: whose it is), with a `format` of the schema when it has one
+/// too: how much of the format is left to check depends on what the pattern proves. The
+/// pattern and the format may come from different rules (an observed pattern beside a
+/// documented format); each violation records its own.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PatternCheck {
     /// The generated matcher, called inline; then the format, if any, in full.
     Matcher {
         pattern: usize,
-        format: Option<Format>,
+        rule: Rule,
+        format: Option<FormatCheck>,
     },
     /// The generated matcher, whose verdict decides the format check: in full where the
     /// pattern does not match (for the violation), only `on_match` where it does, since the
     /// pattern implies the rest of the format.
     MatcherImpliesFormat {
         pattern: usize,
-        format: Format,
+        rule: Rule,
+        format: FormatCheck,
         on_match: LeftOfFormat,
     },
     /// The `regex` crate, whose verdict is not at hand: the format, if any, in full.
     Regex {
         pattern: usize,
-        format: Option<Format>,
+        rule: Rule,
+        format: Option<FormatCheck>,
     },
 }
 
@@ -135,10 +169,27 @@ pub enum MatchedBy {
 #[derive(Debug)]
 pub struct NumberChecks {
     pub repr: NumberRepr,
-    /// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, in that order.
-    pub bounds: Vec<(Bound, f64)>,
-    /// `const` and `enum`, compared as JSON.
+    /// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, in that order, then the
+    /// observed `minimum` and `maximum`.
+    pub bounds: Vec<BoundCheck>,
+    /// `const`, and `enum` but on an `i64`, compared as JSON.
     pub values: Vec<ScalarCheck>,
+    /// `enum` on an `i64`: the members an integer can equal, matched as integers, without a
+    /// JSON value built for each (observed enums of counts and codes are common).
+    pub int_enums: Vec<IntEnum>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntEnum {
+    pub values: Vec<i64>,
+    pub rule: Rule,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BoundCheck {
+    pub bound: Bound,
+    pub limit: f64,
+    pub rule: Rule,
 }
 
 /// How a number is held in Rust.
@@ -159,11 +210,12 @@ pub enum Bound {
     ExclusiveMaximum,
 }
 
-/// `const` or `enum` on a value compared as JSON (booleans, numbers, untyped values).
+/// `const` or `enum` on a value compared as JSON (booleans, numbers, untyped values). `const`
+/// is always documented.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScalarCheck {
     Const(Scalar),
-    Enum(Vec<Scalar>),
+    Enum { values: Vec<Scalar>, rule: Rule },
 }
 
 /// A scalar from a schema's `const` or `enum`, typed as the generated literal will be.
@@ -180,7 +232,8 @@ pub enum Scalar {
 
 #[derive(Debug)]
 pub enum AnyCheck {
-    /// The JSON types the schema allows (a `serde_json::Value` may be any).
+    /// The JSON types the schema allows (a `serde_json::Value` may be any): documented, as
+    /// `x-observed` has no `type`.
     Type(Vec<JsonType>),
     Value(ScalarCheck),
     /// The string checks, where the value is a string.
@@ -266,11 +319,16 @@ impl<'a> ValidatorPlanner<'a> {
             ));
             return None;
         };
+        let checks = self.value_checks(&field.ty, *file, schema);
+        if checks.is_none() && field.observed_required.is_none() {
+            return None;
+        }
         Some(FieldChecks {
             rust_name: field.rust_name.clone(),
             json_name: field.json_name.clone(),
             presence: field.presence,
-            checks: self.value_checks(&field.ty, *file, schema)?,
+            observed_required: field.observed_required,
+            checks,
         })
     }
 
@@ -347,7 +405,10 @@ impl<'a> ValidatorPlanner<'a> {
             })
     }
 
+    /// The checks of a string: `const`, then per keyword the documented rule before the
+    /// observed one.
     fn str_checks(&mut self, schema: &Schema) -> Vec<StrCheck> {
+        let rules = by_rule(schema);
         let mut out = Vec::new();
         if let Some(c) = &schema.const_value {
             out.push(match c.as_str() {
@@ -355,40 +416,83 @@ impl<'a> ValidatorPlanner<'a> {
                 None => StrCheck::Unsatisfiable { keyword: "const" },
             });
         }
-        if let Some(values) = &schema.enum_values {
-            let strings = values.iter().filter_map(Value::as_str).map(str::to_owned);
-            out.push(StrCheck::Enum(strings.collect()));
-        }
-        match (&schema.pattern, schema.format) {
-            (Some(pattern), format) => {
-                out.push(StrCheck::Pattern(self.pattern_check(pattern, format)));
+        for k in &rules {
+            if let Some(values) = k.enum_values {
+                let strings = values.iter().filter_map(Value::as_str).map(str::to_owned);
+                out.push(StrCheck::Enum {
+                    values: strings.collect(),
+                    rule: k.rule,
+                });
             }
-            (None, Some(format)) => out.push(StrCheck::Format(format)),
-            (None, None) => {}
         }
-        if schema.min_length.is_some() || schema.max_length.is_some() {
-            out.push(StrCheck::Length {
-                min: schema.min_length,
-                max: schema.max_length,
-            });
+        let mut formats: Vec<FormatCheck> = rules
+            .iter()
+            .filter_map(|k| {
+                k.format.map(|format| FormatCheck {
+                    format,
+                    rule: k.rule,
+                })
+            })
+            .collect();
+        for k in &rules {
+            if let Some(pattern) = k.pattern {
+                let check = self.pattern_check(pattern, k.rule, &mut formats);
+                out.push(StrCheck::Pattern(check));
+            }
+        }
+        out.extend(formats.into_iter().map(StrCheck::Format));
+        for k in &rules {
+            if k.min_length.is_some() || k.max_length.is_some() {
+                out.push(StrCheck::Length {
+                    min: k.min_length,
+                    max: k.max_length,
+                    rule: k.rule,
+                });
+            }
         }
         out
     }
 
-    /// The check of a pattern, and of the format beside it if there is one.
-    fn pattern_check(&mut self, source: &str, format: Option<Format>) -> PatternCheck {
+    /// The check of a pattern of `rule`, taking from `formats` the one it implies (its verdict
+    /// then decides how much of the format is left, whichever rule states each), else the one
+    /// of its own rule, checked in full after it.
+    fn pattern_check(
+        &mut self,
+        source: &str,
+        rule: Rule,
+        formats: &mut Vec<FormatCheck>,
+    ) -> PatternCheck {
         let pattern = self.pattern_index(source);
-        if !matches!(self.patterns[pattern].matched_by, MatchedBy::Compiled(_)) {
-            return PatternCheck::Regex { pattern, format };
+        let compiled = matches!(self.patterns[pattern].matched_by, MatchedBy::Compiled(_));
+        // No proof is attempted for a regex: its verdict is not at hand to use.
+        if compiled {
+            for i in 0..formats.len() {
+                if let Some(on_match) = self.left_of_format(pattern, formats[i].format) {
+                    return PatternCheck::MatcherImpliesFormat {
+                        pattern,
+                        rule,
+                        format: formats.remove(i),
+                        on_match,
+                    };
+                }
+            }
         }
-        let on_match = format.and_then(|f| self.left_of_format(pattern, f));
-        match (format, on_match) {
-            (Some(format), Some(on_match)) => PatternCheck::MatcherImpliesFormat {
+        let format = formats
+            .iter()
+            .position(|f| f.rule == rule)
+            .map(|i| formats.remove(i));
+        if compiled {
+            PatternCheck::Matcher {
                 pattern,
+                rule,
                 format,
-                on_match,
-            },
-            (format, _) => PatternCheck::Matcher { pattern, format },
+            }
+        } else {
+            PatternCheck::Regex {
+                pattern,
+                rule,
+                format,
+            }
         }
     }
 
@@ -435,21 +539,62 @@ impl<'a> ValidatorPlanner<'a> {
         schema: &Schema,
         repr: NumberRepr,
     ) -> Option<NumberChecks> {
-        let bounds: Vec<(Bound, f64)> = [
-            (Bound::Minimum, &schema.minimum),
-            (Bound::Maximum, &schema.maximum),
-            (Bound::ExclusiveMinimum, &schema.exclusive_minimum),
-            (Bound::ExclusiveMaximum, &schema.exclusive_maximum),
+        let observed = schema.observed.as_ref();
+        let bounds: Vec<BoundCheck> = [
+            (Bound::Minimum, schema.minimum.as_ref(), Rule::Documented),
+            (Bound::Maximum, schema.maximum.as_ref(), Rule::Documented),
+            (
+                Bound::ExclusiveMinimum,
+                schema.exclusive_minimum.as_ref(),
+                Rule::Documented,
+            ),
+            (
+                Bound::ExclusiveMaximum,
+                schema.exclusive_maximum.as_ref(),
+                Rule::Documented,
+            ),
+            (
+                Bound::Minimum,
+                observed.and_then(|o| o.minimum.as_ref()),
+                observed_rule(schema),
+            ),
+            (
+                Bound::Maximum,
+                observed.and_then(|o| o.maximum.as_ref()),
+                observed_rule(schema),
+            ),
         ]
         .into_iter()
-        .filter_map(|(bound, limit)| Some((bound, as_f64(limit.as_ref()?))))
-        .collect();
-        let values = self.scalar_checks(file, schema);
-        (!bounds.is_empty() || !values.is_empty()).then_some(NumberChecks {
-            repr,
-            bounds,
-            values,
+        .filter_map(|(bound, limit, rule)| {
+            Some(BoundCheck {
+                bound,
+                limit: as_f64(limit?),
+                rule,
+            })
         })
+        .collect();
+        let mut values = self.scalar_checks(file, schema);
+        let mut int_enums = Vec::new();
+        if repr == NumberRepr::Int {
+            values.retain(|check| match check {
+                ScalarCheck::Enum { values, rule } => {
+                    int_enums.push(IntEnum {
+                        values: values.iter().filter_map(as_i64).collect(),
+                        rule: *rule,
+                    });
+                    false
+                }
+                ScalarCheck::Const(_) => true,
+            });
+        }
+        (!bounds.is_empty() || !values.is_empty() || !int_enums.is_empty()).then_some(
+            NumberChecks {
+                repr,
+                bounds,
+                values,
+                int_enums,
+            },
+        )
     }
 
     /// `const` and `enum`, compared as JSON.
@@ -460,12 +605,22 @@ impl<'a> ValidatorPlanner<'a> {
                 out.push(ScalarCheck::Const(c));
             }
         }
-        if let Some(values) = &schema.enum_values {
-            let scalars = values
+        for k in by_rule(schema) {
+            let Some(values) = k.enum_values else {
+                continue;
+            };
+            let keyword = match k.rule {
+                Rule::Documented => "enum",
+                Rule::Observed { .. } => "x-observed/enum",
+            };
+            let values = values
                 .iter()
-                .filter_map(|v| self.scalar(v, file, schema, "enum"))
+                .filter_map(|v| self.scalar(v, file, schema, keyword))
                 .collect();
-            out.push(ScalarCheck::Enum(scalars));
+            out.push(ScalarCheck::Enum {
+                values,
+                rule: k.rule,
+            });
         }
         out
     }
@@ -505,14 +660,56 @@ impl<'a> ValidatorPlanner<'a> {
         }
         let values = self.scalar_checks(file, schema);
         out.extend(values.into_iter().map(AnyCheck::Value));
-        if schema.pattern.is_some()
-            || schema.format.is_some()
-            || schema.min_length.is_some()
-            || schema.max_length.is_some()
-        {
+        let string_keywords = by_rule(schema).iter().any(|k| {
+            k.pattern.is_some()
+                || k.format.is_some()
+                || k.min_length.is_some()
+                || k.max_length.is_some()
+        });
+        if string_keywords {
             out.push(AnyCheck::WhereString(self.str_checks(schema)));
         }
         out
+    }
+}
+
+/// The value keywords one rule states of a schema: its own (documented) or its `x-observed`.
+/// `const` and the exclusive bounds are documented only, and read from the schema.
+struct Keywords<'s> {
+    rule: Rule,
+    enum_values: Option<&'s [Value]>,
+    pattern: Option<&'s str>,
+    format: Option<Format>,
+    min_length: Option<u64>,
+    max_length: Option<u64>,
+}
+
+/// The documented keywords, then the observed ones if the schema has any.
+fn by_rule(schema: &Schema) -> Vec<Keywords<'_>> {
+    let documented = Keywords {
+        rule: Rule::Documented,
+        enum_values: schema.enum_values.as_deref(),
+        pattern: schema.pattern.as_deref(),
+        format: schema.format,
+        min_length: schema.min_length,
+        max_length: schema.max_length,
+    };
+    let observed = schema.observed.as_ref().map(|o| Keywords {
+        rule: Rule::Observed { errata: o.errata },
+        enum_values: o.enum_values.as_deref(),
+        pattern: o.pattern.as_deref(),
+        format: o.format,
+        min_length: o.min_length,
+        max_length: o.max_length,
+    });
+    std::iter::once(documented).chain(observed).collect()
+}
+
+/// The rule of the schema's `x-observed` (documented if it has none, when nothing reads it).
+fn observed_rule(schema: &Schema) -> Rule {
+    match &schema.observed {
+        Some(o) => Rule::Observed { errata: o.errata },
+        None => Rule::Documented,
     }
 }
 
@@ -529,6 +726,20 @@ fn deref<'s>(
     (file, schema)
 }
 
+/// The `i64` a member of an `enum` is equal to as JSON (`2.0` is `2`), if any: a member that
+/// is not a number, not whole or out of range no `i64` equals.
+fn as_i64(member: &Scalar) -> Option<i64> {
+    match member {
+        Scalar::Int(i) => Some(*i),
+        Scalar::Float(f) if f.fract() == 0.0 && (i64::MIN as f64..i64::MAX as f64).contains(f) => {
+            Some(*f as i64)
+        }
+        Scalar::Null | Scalar::Bool(_) | Scalar::Str(_) | Scalar::UInt(_) | Scalar::Float(_) => {
+            None
+        }
+    }
+}
+
 fn non_empty<T>(checks: Vec<T>) -> Option<Vec<T>> {
     (!checks.is_empty()).then_some(checks)
 }
@@ -542,7 +753,7 @@ fn as_f64(n: &Number) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hookcert_catalog::Tree;
+    use hookcert_catalog::{Observed, Tree};
 
     const UUID: &str = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
     /// SPOTIO's: every date-time field held in range.
@@ -579,6 +790,13 @@ mod tests {
         }
     }
 
+    fn documented(format: Format) -> FormatCheck {
+        FormatCheck {
+            format,
+            rule: Rule::Documented,
+        }
+    }
+
     fn pattern_check(checks: &[StrCheck]) -> &PatternCheck {
         match checks {
             [StrCheck::Pattern(check)] => check,
@@ -595,7 +813,8 @@ mod tests {
             pattern_check(&checks),
             &PatternCheck::MatcherImpliesFormat {
                 pattern: 0,
-                format: Format::Uuid,
+                rule: Rule::Documented,
+                format: documented(Format::Uuid),
                 on_match: LeftOfFormat::Nothing,
             }
         );
@@ -614,7 +833,8 @@ mod tests {
             pattern_check(&in_range),
             &PatternCheck::MatcherImpliesFormat {
                 pattern: 0,
-                format: Format::DateTime,
+                rule: Rule::Documented,
+                format: documented(Format::DateTime),
                 on_match: LeftOfFormat::DayOfMonth,
             }
         );
@@ -623,7 +843,8 @@ mod tests {
             pattern_check(&any_digits),
             &PatternCheck::Matcher {
                 pattern: 1,
-                format: Some(Format::DateTime),
+                rule: Rule::Documented,
+                format: Some(documented(Format::DateTime)),
             }
         );
         // A UUID pattern proves nothing of a date-time, nor any pattern of an email.
@@ -632,14 +853,18 @@ mod tests {
             pattern_check(&uuid_as_date),
             &PatternCheck::Matcher {
                 pattern: 2,
-                format: Some(Format::DateTime),
+                rule: Rule::Documented,
+                format: Some(documented(Format::DateTime)),
             }
         );
         let email = planner.str_checks(&string("^[a-z]+@[a-z]+$", Some(Format::Email)));
         assert!(matches!(
             pattern_check(&email),
             PatternCheck::Matcher {
-                format: Some(Format::Email),
+                format: Some(FormatCheck {
+                    format: Format::Email,
+                    ..
+                }),
                 ..
             }
         ));
@@ -654,7 +879,8 @@ mod tests {
             pattern_check(&checks),
             &PatternCheck::Regex {
                 pattern: 0,
-                format: Some(Format::Uuid),
+                rule: Rule::Documented,
+                format: Some(documented(Format::Uuid)),
             }
         );
         assert!(matches!(
@@ -686,6 +912,7 @@ mod tests {
             pattern_check(&alone),
             &PatternCheck::Matcher {
                 pattern: 0,
+                rule: Rule::Documented,
                 format: None,
             }
         );
@@ -710,13 +937,17 @@ mod tests {
             [
                 // No string equals 5.
                 StrCheck::Unsatisfiable { keyword: "const" },
-                StrCheck::Enum(strings),
-                StrCheck::Format(Format::Uri),
+                StrCheck::Enum { values, rule: Rule::Documented },
+                StrCheck::Format(FormatCheck {
+                    format: Format::Uri,
+                    rule: Rule::Documented
+                }),
                 StrCheck::Length {
                     min: None,
-                    max: Some(9)
+                    max: Some(9),
+                    rule: Rule::Documented,
                 },
-            ] if strings == &["a"]
+            ] if values == &["a"]
         ));
     }
 
@@ -738,18 +969,38 @@ mod tests {
         let Some(checks) = checks else {
             panic!("no number checks")
         };
+        let bound = |bound, limit| BoundCheck {
+            bound,
+            limit,
+            rule: Rule::Documented,
+        };
         assert_eq!(
             checks.bounds,
-            [(Bound::Maximum, 10.0), (Bound::ExclusiveMinimum, 0.0)]
+            [
+                bound(Bound::Maximum, 10.0),
+                bound(Bound::ExclusiveMinimum, 0.0)
+            ]
         );
+        // An `i64` equals only the first member; a `serde_json::Number` is compared as JSON.
+        assert!(checks.values.is_empty());
+        assert_eq!(
+            checks.int_enums,
+            [IntEnum {
+                values: vec![-1],
+                rule: Rule::Documented,
+            }]
+        );
+        let Some(checks) = planner.number_checks(FileId(0), &schema, NumberRepr::Num) else {
+            panic!("no number checks")
+        };
         assert_eq!(
             checks.values,
-            [ScalarCheck::Enum(vec![
-                Scalar::Int(-1),
-                Scalar::UInt(u64::MAX),
-                Scalar::Float(2.5)
-            ])]
+            [ScalarCheck::Enum {
+                values: vec![Scalar::Int(-1), Scalar::UInt(u64::MAX), Scalar::Float(2.5)],
+                rule: Rule::Documented,
+            }]
         );
+        assert!(checks.int_enums.is_empty());
         assert!(
             planner
                 .number_checks(FileId(0), &Schema::default(), NumberRepr::Num)
@@ -781,5 +1032,224 @@ mod tests {
                 each: None,
             })
         ));
+    }
+
+    fn observed(errata: u32, observed: Observed) -> Schema {
+        Schema {
+            types: Some(vec![JsonType::String]),
+            observed: Some(Observed { errata, ..observed }),
+            ..Schema::default()
+        }
+    }
+
+    const PHONE: &str = "^\\+?[0-9]{5,15}$";
+
+    #[test]
+    fn an_observed_pattern_is_compiled_as_a_documented_one_and_marked_with_its_errata() {
+        let (catalog, space) = (empty_catalog(), TypeSpace::default());
+        let mut planner = planner(&catalog, &space);
+        let phone = observed(
+            31,
+            Observed {
+                pattern: Some(PHONE.to_owned()),
+                ..Observed::default()
+            },
+        );
+        let checks = planner.str_checks(&phone);
+        assert_eq!(
+            pattern_check(&checks),
+            &PatternCheck::Matcher {
+                pattern: 0,
+                rule: Rule::Observed { errata: 31 },
+                format: None,
+            }
+        );
+        assert!(matches!(
+            planner.patterns[0].matched_by,
+            MatchedBy::Compiled(_)
+        ));
+        // The same pattern documented elsewhere shares the matcher, not the rule.
+        let documented = planner.str_checks(&string(PHONE, None));
+        assert_eq!(
+            pattern_check(&documented),
+            &PatternCheck::Matcher {
+                pattern: 0,
+                rule: Rule::Documented,
+                format: None,
+            }
+        );
+        assert_eq!(planner.patterns.len(), 1);
+    }
+
+    #[test]
+    fn a_pattern_and_a_format_of_different_rules_each_keep_their_own() {
+        let (catalog, space) = (empty_catalog(), TypeSpace::default());
+        let mut planner = planner(&catalog, &space);
+        // An observed UUID pattern beside a documented `uuid`: its verdict still spares the
+        // format where it matches, and a format violation stays documented.
+        let id = Schema {
+            format: Some(Format::Uuid),
+            ..observed(
+                4,
+                Observed {
+                    pattern: Some(UUID.to_owned()),
+                    ..Observed::default()
+                },
+            )
+        };
+        let checks = planner.str_checks(&id);
+        assert_eq!(
+            pattern_check(&checks),
+            &PatternCheck::MatcherImpliesFormat {
+                pattern: 0,
+                rule: Rule::Observed { errata: 4 },
+                format: documented(Format::Uuid),
+                on_match: LeftOfFormat::Nothing,
+            }
+        );
+        // A documented pattern that proves nothing of an observed `date-time`: the format is
+        // checked in full, on its own, as observed.
+        let date = Schema {
+            pattern: Some(DATE_TIME_ANY_DIGITS.to_owned()),
+            ..observed(
+                5,
+                Observed {
+                    format: Some(Format::DateTime),
+                    ..Observed::default()
+                },
+            )
+        };
+        let checks = planner.str_checks(&date);
+        assert!(matches!(
+            checks.as_slice(),
+            [
+                StrCheck::Pattern(PatternCheck::Matcher {
+                    pattern: 1,
+                    rule: Rule::Documented,
+                    format: None,
+                }),
+                StrCheck::Format(FormatCheck {
+                    format: Format::DateTime,
+                    rule: Rule::Observed { errata: 5 },
+                }),
+            ]
+        ));
+        // Both patterns, and the documented format proven by the documented one.
+        let both = Schema {
+            pattern: Some(DATE_TIME_IN_RANGE.to_owned()),
+            format: Some(Format::DateTime),
+            ..observed(
+                6,
+                Observed {
+                    pattern: Some(DATE_TIME_ANY_DIGITS.to_owned()),
+                    ..Observed::default()
+                },
+            )
+        };
+        let checks = planner.str_checks(&both);
+        assert!(matches!(
+            checks.as_slice(),
+            [
+                StrCheck::Pattern(PatternCheck::MatcherImpliesFormat {
+                    rule: Rule::Documented,
+                    format: FormatCheck {
+                        rule: Rule::Documented,
+                        ..
+                    },
+                    on_match: LeftOfFormat::DayOfMonth,
+                    ..
+                }),
+                StrCheck::Pattern(PatternCheck::Matcher {
+                    pattern: 1,
+                    rule: Rule::Observed { errata: 6 },
+                    format: None,
+                }),
+            ]
+        ));
+    }
+
+    #[test]
+    fn observed_enums_lengths_and_bounds_follow_the_documented_ones() {
+        let (catalog, space) = (empty_catalog(), TypeSpace::default());
+        let mut planner = planner(&catalog, &space);
+        let seen = Rule::Observed { errata: 9 };
+        let status = Schema {
+            enum_values: Some(vec![serde_json::json!("open"), serde_json::json!("closed")]),
+            ..observed(
+                9,
+                Observed {
+                    enum_values: Some(vec![serde_json::json!("open")]),
+                    min_length: Some(1),
+                    max_length: Some(6),
+                    ..Observed::default()
+                },
+            )
+        };
+        let checks = planner.str_checks(&status);
+        assert!(matches!(
+            checks.as_slice(),
+            [
+                StrCheck::Enum { values: documented, rule: Rule::Documented },
+                StrCheck::Enum { values: observed, rule: r },
+                StrCheck::Length { min: Some(1), max: Some(6), rule: l },
+            ] if documented == &["open", "closed"] && observed == &["open"] && *r == seen && *l == seen
+        ));
+        let count = Schema {
+            types: Some(vec![JsonType::Integer]),
+            maximum: Some(100.into()),
+            observed: Some(Observed {
+                errata: 9,
+                minimum: Some(1.into()),
+                maximum: Some(10.into()),
+                enum_values: Some(vec![serde_json::json!(1), serde_json::json!(2)]),
+                ..Observed::default()
+            }),
+            ..Schema::default()
+        };
+        let Some(checks) = planner.number_checks(FileId(0), &count, NumberRepr::Int) else {
+            panic!("no number checks")
+        };
+        let bound = |bound, limit, rule| BoundCheck { bound, limit, rule };
+        assert_eq!(
+            checks.bounds,
+            [
+                bound(Bound::Maximum, 100.0, Rule::Documented),
+                bound(Bound::Minimum, 1.0, seen),
+                bound(Bound::Maximum, 10.0, seen),
+            ]
+        );
+        assert_eq!(
+            checks.int_enums,
+            [IntEnum {
+                values: vec![1, 2],
+                rule: seen,
+            }]
+        );
+    }
+
+    #[test]
+    fn an_observed_required_field_is_checked_for_its_absence_even_with_nothing_else() {
+        let catalog =
+            crate::rust_types::tests::one_file_catalog(crate::rust_types::tests::visitor());
+        let mut types = crate::rust_types::Planner::new(&catalog);
+        types.plan_root(FileId(0), "", "Visitor");
+        assert!(types.problems.is_empty(), "{:?}", types.problems);
+        let plan = match plan(&catalog, &types.space) {
+            Ok(plan) => plan,
+            Err(problems) => panic!("{problems:?}"),
+        };
+        let fields = &plan.structs[0].fields;
+        let phone = fields.iter().find(|f| f.json_name == "phone");
+        assert!(matches!(
+            phone,
+            Some(FieldChecks {
+                presence: Presence::Optional,
+                observed_required: Some(12),
+                checks: None,
+                ..
+            })
+        ));
+        // A field with neither checks nor an observed `required` has no checks at all.
+        assert!(fields.iter().all(|f| f.json_name != "name"));
     }
 }

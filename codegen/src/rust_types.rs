@@ -49,6 +49,10 @@ pub struct Field {
     pub doc: Option<String>,
     pub ty: Ty,
     pub presence: Presence,
+    /// The ERRATA entry of an observed `required` (`x-observed` of the object): every example
+    /// carries the property but the document never says it is always sent, so serde takes its
+    /// absence (the field is optional) and the validator notes it.
+    pub observed_required: Option<u32>,
     /// The schema of the value (refs followed), whose constraints the validator checks.
     pub schema: SchemaKey,
 }
@@ -276,16 +280,28 @@ impl<'a> Planner<'a> {
                 rust_name.push('_');
             }
             let nullable = value.is_nullable();
+            let observed_required = schema
+                .observed
+                .as_ref()
+                .filter(|o| o.required.contains(&property.name))
+                .map(|o| o.errata);
+            let doc = property
+                .schema
+                .description
+                .clone()
+                .or_else(|| value.description.clone());
             fields.push(Field {
                 rust_name,
                 json_name: property.name.clone(),
-                doc: property
-                    .schema
-                    .description
-                    .clone()
-                    .or_else(|| value.description.clone()),
+                doc: match observed_required {
+                    Some(n) => Some(observed_required_doc(doc, n)),
+                    None => doc,
+                },
                 ty,
-                presence: match (property.required, nullable) {
+                observed_required,
+                // An observed `required` is never the document's: the field stays optional
+                // (the schema reader refuses it beside a documented one, and it loses here).
+                presence: match (property.required && observed_required.is_none(), nullable) {
                     (true, false) => Presence::Required,
                     (true, true) => Presence::RequiredNullable,
                     (false, false) => Presence::Optional,
@@ -305,6 +321,17 @@ impl<'a> Planner<'a> {
         def.fields = fields;
         def.extra = extra;
         index
+    }
+}
+
+/// A field's doc comment, with what its absence means when it is only observed to be sent.
+fn observed_required_doc(doc: Option<String>, errata: u32) -> String {
+    let note = format!(
+        "Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #{errata})."
+    );
+    match doc {
+        Some(doc) => format!("{doc}\n\n{note}"),
+        None => note,
     }
 }
 
@@ -332,4 +359,103 @@ pub fn find<'s>(root: &'s Schema, pointer: &str) -> Option<&'s Schema> {
         };
     }
     Some(here)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use hookcert_catalog::{Observed, Property, SchemaFile, Tree};
+
+    /// A catalog of one schema file, `x/visitor.schema.json`, whose root is `root`.
+    pub(crate) fn one_file_catalog(root: Schema) -> Catalog {
+        Catalog {
+            root: "schemas".into(),
+            vendors: Vec::new(),
+            files: vec![SchemaFile {
+                path: "x/visitor.schema.json".into(),
+                id: "https://hookcert.dev/schemas/x/visitor.schema.json".into(),
+                raw: serde_json::Value::Null,
+                root,
+            }],
+            sources: Tree::new(),
+        }
+    }
+
+    fn property(name: &str, required: bool, types: Vec<JsonType>) -> Property {
+        Property {
+            name: name.into(),
+            required,
+            schema: Schema {
+                pointer: format!("/properties/{name}"),
+                description: Some(format!("The visitor's {name}.")),
+                types: Some(types),
+                ..Schema::default()
+            },
+        }
+    }
+
+    /// A visitor whose `name` the document requires, whose `phone` and `email` (nullable)
+    /// every example carries (ERRATA entry 12), and whose `city` is merely optional.
+    pub(crate) fn visitor() -> Schema {
+        Schema {
+            types: Some(vec![JsonType::Object]),
+            properties: vec![
+                property("name", true, vec![JsonType::String]),
+                property("phone", false, vec![JsonType::String]),
+                property("email", false, vec![JsonType::String, JsonType::Null]),
+                property("city", false, vec![JsonType::String]),
+            ],
+            observed: Some(Observed {
+                errata: 12,
+                required: vec!["phone".into(), "email".into()],
+                ..Observed::default()
+            }),
+            ..Schema::default()
+        }
+    }
+
+    #[test]
+    fn an_observed_required_property_makes_an_optional_field_that_cites_its_errata() {
+        let catalog = one_file_catalog(visitor());
+        let mut planner = Planner::new(&catalog);
+        assert_eq!(planner.plan_root(FileId(0), "", "Visitor"), Ty::Struct(0));
+        assert!(planner.problems.is_empty(), "{:?}", planner.problems);
+        let fields: Vec<(&str, Presence, Option<u32>)> = planner.space.structs[0]
+            .fields
+            .iter()
+            .map(|f| (f.json_name.as_str(), f.presence, f.observed_required))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("name", Presence::Required, None),
+                // serde must take its absence: only the validator notes it.
+                ("phone", Presence::Optional, Some(12)),
+                ("email", Presence::OptionalNullable, Some(12)),
+                ("city", Presence::Optional, None),
+            ]
+        );
+        let doc = planner.space.structs[0].fields[1].doc.as_deref();
+        assert!(
+            doc.is_some_and(
+                |d| d.starts_with("The visitor's phone.\n\n") && d.contains("(ERRATA #12)")
+            ),
+            "{doc:?}"
+        );
+    }
+
+    #[test]
+    fn an_observed_required_never_makes_a_field_required() {
+        // The schema reader refuses `required` and `x-observed`'s `required` naming the same
+        // property; were it let through, the field would still be optional.
+        let mut both = visitor();
+        both.properties[1].required = true;
+        let catalog = one_file_catalog(both);
+        let mut planner = Planner::new(&catalog);
+        planner.plan_root(FileId(0), "", "Visitor");
+        assert_eq!(
+            planner.space.structs[0].fields[1].presence,
+            Presence::Optional
+        );
+    }
 }

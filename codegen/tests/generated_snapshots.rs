@@ -39,6 +39,13 @@ fn clinchpad_note_created() {
     insta::assert_snapshot!(items_about(&generated("clinchpad"), "NoteCreatedActivity"));
 }
 
+/// The user of a ClinchPad activity: its `photo_url` is observed to be sent, in URI form
+/// (`x-observed`), so the field is optional, its absence a note, and its format a note.
+#[test]
+fn clinchpad_user_observed() {
+    insta::assert_snapshot!(items_about(&generated("clinchpad"), "User"));
+}
+
 #[test]
 fn zoho_salesiq_department_created() {
     insta::assert_snapshot!(items_about(&generated("zoho_salesiq"), "DepartmentCreated"));

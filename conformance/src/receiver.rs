@@ -157,6 +157,9 @@ pub struct Judgement {
     pub body: String,
     pub auth: Result<(), String>,
     pub valid: Result<(), String>,
+    /// Observed rules a valid body breaks (read off the document's examples, each citing its
+    /// ERRATA entry): taken, and said.
+    pub notes: Vec<String>,
 }
 
 impl Judgement {
@@ -166,6 +169,9 @@ impl Judgement {
             if let Err(e) = message {
                 *e = redactor.text(e);
             }
+        }
+        for note in &mut self.notes {
+            *note = redactor.text(note);
         }
     }
 }
@@ -187,6 +193,7 @@ pub fn judge_request(
             Ok(())
         },
         auth,
+        notes: Vec::new(),
     };
     match verifier.verify(&Headers(headers), body) {
         Ok(()) => {}
@@ -201,11 +208,12 @@ pub fn judge_request(
         Err(e) => return refuse(StatusCode::UNAUTHORIZED, e.to_string(), Err(e.to_string())),
     }
     match hookcert_events::parse(vendor, body) {
-        Some(Ok(_)) => Judgement {
+        Some(Ok(delivery)) => Judgement {
             status: StatusCode::OK,
             body: "{\"ok\":true}".into(),
             auth: Ok(()),
             valid: Ok(()),
+            notes: delivery.notes().iter().map(ToString::to_string).collect(),
         },
         Some(Err(e)) => refuse(StatusCode::BAD_REQUEST, e.to_string(), Ok(())),
         None => refuse(
@@ -236,6 +244,7 @@ async fn handle(
             body: &body,
             auth: judgement.auth.clone(),
             valid: judgement.valid.clone(),
+            notes: &judgement.notes,
         }),
         // A poisoned lock means a checker panicked: answer as a plain receiver.
         Err(_) => return (judgement.status, judgement.body),

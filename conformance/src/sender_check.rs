@@ -3,7 +3,7 @@
 //! intervals that increase where the document says so, an attempt counter that counts up, and
 //! the same event on every retry. Pure logic over what arrived and when; the receiver feeds it.
 
-use hookcert_catalog::{EnvelopeKind, Intervals, VendorProfile};
+use hookcert_catalog::{Intervals, VendorProfile};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -18,8 +18,10 @@ pub struct Received<'a> {
     pub body: &'a [u8],
     /// `Err`: why authentication failed.
     pub auth: Result<(), String>,
-    /// `Err`: why the body is not a valid delivery (not JSON, or the schema's violations).
+    /// `Err`: why the body is not a valid delivery (not JSON, or the schema's documented rules).
     pub valid: Result<(), String>,
+    /// Observed rules a valid body breaks, each with its pointer and ERRATA entry: WARN.
+    pub notes: &'a [String],
 }
 
 /// The answer the checker decided, and the line to print for the request.
@@ -47,6 +49,9 @@ pub struct ListenSummary {
     pub deliveries: u32,
     pub conforming: u32,
     pub nonconforming: u32,
+    /// Conforming deliveries that break rules only observed in the document's examples.
+    #[serde(default)]
+    pub warned: u32,
 }
 
 /// One delivery: a first attempt and its retries, matched by the event's identity.
@@ -59,6 +64,11 @@ pub struct DeliveryRecord {
     pub conforming: bool,
     /// Every way the sender broke the vendor's document for this delivery.
     pub violations: Vec<String>,
+    /// Rules the delivery breaks that the document never states, only its examples show
+    /// (`x-observed`): each with its pointer and the ERRATA entry that records the inference.
+    /// WARN: a real sender may well do this.
+    #[serde(default)]
+    pub warnings: Vec<String>,
     pub attempts: Vec<ReceivedAttempt>,
 }
 
@@ -157,16 +167,35 @@ impl SenderCheck {
                 delivery.record.violations.push(p.clone());
             }
         }
+        let mut warnings: Vec<String> = request
+            .notes
+            .iter()
+            .map(|n| format!("schema (observed rule): {n}"))
+            .collect();
+        // Not a violation: the attempts before the first one seen here may have gone
+        // elsewhere (the listener started late, the webhook was re-enabled).
+        if attempt_no == 0 {
+            if let Some(first) = attempt_field.filter(|&n| n != 1) {
+                warnings.push(format!(
+                    "the first attempt seen carries attempt {first}: earlier attempts did not arrive here, or the count does not start at 1"
+                ));
+            }
+        }
+        for w in &warnings {
+            if !delivery.record.warnings.contains(w) {
+                delivery.record.warnings.push(w.clone());
+            }
+        }
         delivery.record.conforming = delivery.record.violations.is_empty();
         let types = if delivery.record.event_types.is_empty() {
             "(no event type)".to_owned()
         } else {
             delivery.record.event_types.join(",")
         };
-        let verdict = if problems.is_empty() {
-            "ok".to_owned()
-        } else {
-            format!("NONCONFORMING: {}", problems.join("; "))
+        let verdict = match (problems.is_empty(), warnings.is_empty()) {
+            (true, true) => "ok".to_owned(),
+            (true, false) => format!("WARN: {}", warnings.join("; ")),
+            (false, _) => format!("NONCONFORMING: {}", problems.join("; ")),
         };
         Decision {
             status,
@@ -210,6 +239,7 @@ impl SenderCheck {
                 event_types,
                 conforming: true,
                 violations: Vec::new(),
+                warnings: Vec::new(),
                 attempts: Vec::new(),
             },
             first_body: body.to_vec(),
@@ -241,11 +271,6 @@ impl SenderCheck {
         let delivery = &self.deliveries[index];
         let retry_no = delivery.record.attempts.len();
         if retry_no == 0 {
-            if let Some(first) = value.as_ref().and_then(|v| self.attempt_field(v)) {
-                if first != 1 {
-                    out.push(format!("the first attempt carries attempt {first}, not 1"));
-                }
-            }
             return out;
         }
         let retry = &self.profile.retry;
@@ -304,24 +329,7 @@ impl SenderCheck {
 
     /// The identity a retry is matched by, from the profile's identity pointers.
     fn identity(&self, body: &Value) -> String {
-        let env = &self.profile.envelope;
-        let of = |item: &Value| -> String {
-            env.identity
-                .iter()
-                .map(|p| {
-                    item.pointer(p)
-                        .map_or_else(|| "null".to_owned(), Value::to_string)
-                })
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        match (env.kind, env.events_pointer.as_deref()) {
-            (EnvelopeKind::Batch, Some(p)) => match body.pointer(p).and_then(Value::as_array) {
-                Some(items) => items.iter().map(of).collect::<Vec<_>>().join(" | "),
-                None => of(body),
-            },
-            _ => of(body),
-        }
+        self.profile.envelope.identity_of(body)
     }
 
     fn attempt_field(&self, body: &Value) -> Option<i64> {
@@ -348,6 +356,10 @@ impl SenderCheck {
         let deliveries: Vec<DeliveryRecord> =
             self.deliveries.iter().map(|d| d.record.clone()).collect();
         let conforming = deliveries.iter().filter(|d| d.conforming).count() as u32;
+        let warned = deliveries
+            .iter()
+            .filter(|d| d.conforming && !d.warnings.is_empty())
+            .count() as u32;
         ListenReport {
             tool: "hookcert".into(),
             version: env!("CARGO_PKG_VERSION").into(),
@@ -359,6 +371,7 @@ impl SenderCheck {
                 deliveries: deliveries.len() as u32,
                 conforming,
                 nonconforming: deliveries.len() as u32 - conforming,
+                warned,
             },
             deliveries,
         }

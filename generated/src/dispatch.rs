@@ -17,13 +17,25 @@ pub enum ParseError {
     /// JSON, but not of the shape the schema requires (a missing field, a wrong type).
     #[error("{}: {message}", display_pointer(pointer))]
     Shape { pointer: String, message: String },
-    /// Well-formed, but breaking the schema's other rules; every violation is listed.
+    /// Well-formed, but breaking the schema's other rules: every violation that refused the
+    /// body is listed (the documented ones; with [`Strictness::Observed`], all).
     #[error("{} violation(s), the first: {}", .0.len(), .0.first().map(ToString::to_string).unwrap_or_default())]
     Invalid(Vec<Violation>),
 }
 
 fn display_pointer(pointer: &str) -> &str {
     if pointer.is_empty() { "/" } else { pointer }
+}
+
+/// How much of the catalog a body must keep to be taken.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Strictness {
+    /// The documented rules only: a body that breaks only observed ones is taken, with those
+    /// as its [`Delivery::notes`]. What `parse` does.
+    #[default]
+    Documented,
+    /// Observed rules too: any violation refuses the body.
+    Observed,
 }
 
 /// The events of one request body.
@@ -34,12 +46,20 @@ pub struct Delivery<E> {
     pub events_pointer: Option<&'static str>,
     /// Violations of the batch envelope itself (too few or too many events).
     pub envelope_violations: Vec<Violation>,
+    /// The observed violations of a body that breaks no documented rule: each with its pointer
+    /// and the ERRATA entry that records the inference. Filled by `parse` (empty from
+    /// `parse_unvalidated`).
+    pub notes: Vec<Violation>,
 }
 
 impl<E: Validate> Delivery<E> {
-    /// Every violation of every event, with pointers into the whole body.
+    /// Every violation of every event, documented and observed, with pointers into the whole
+    /// body.
     pub fn violations(&self) -> Vec<Violation> {
-        let mut out = self.envelope_violations.clone();
+        let mut out = Vec::new();
+        if !self.envelope_violations.is_empty() {
+            out.extend_from_slice(&self.envelope_violations);
+        }
         for (i, event) in self.events.iter().enumerate() {
             match self.events_pointer {
                 Some(prefix) => event.validate_at(&At::Index(&At::Root(prefix), i), &mut out),
@@ -49,13 +69,35 @@ impl<E: Validate> Delivery<E> {
         out
     }
 
-    /// The delivery if it has no violations.
+    /// The delivery if it breaks no documented rule, its observed violations as its notes.
     pub fn validated(self) -> Result<Self, ParseError> {
+        self.validated_with(Strictness::Documented)
+    }
+
+    /// The delivery if it breaks no rule `strictness` enforces. Refused, the error lists the
+    /// violations that refused it: the documented ones, or with [`Strictness::Observed`] all.
+    pub fn validated_with(mut self, strictness: Strictness) -> Result<Self, ParseError> {
+        // The fast path: every check a plain test, nothing recorded. Only a body that breaks a
+        // rule (documented or observed) goes on to have its violations recorded.
+        if self.envelope_violations.is_empty() && self.events.iter().all(Validate::is_valid) {
+            debug_assert_eq!(self.violations(), [], "is_valid disagrees with validate_at");
+            self.notes.clear();
+            return Ok(self);
+        }
         let violations = self.violations();
-        if violations.is_empty() {
+        debug_assert!(
+            !violations.is_empty(),
+            "is_valid disagrees with validate_at"
+        );
+        let (documented, observed): (Vec<Violation>, Vec<Violation>) = match strictness {
+            Strictness::Observed => (violations, Vec::new()),
+            Strictness::Documented => violations.into_iter().partition(|v| !v.is_observed()),
+        };
+        if documented.is_empty() {
+            self.notes = observed;
             Ok(self)
         } else {
-            Err(ParseError::Invalid(violations))
+            Err(ParseError::Invalid(documented))
         }
     }
 }
@@ -258,6 +300,11 @@ pub fn decode_unknown(
     })
 }
 
+/// Whether an unknown event keeps every rule of the vendor's envelope.
+pub fn unknown_is_valid<T: DeserializeOwned + Validate>(event: &UnknownEvent) -> bool {
+    T::deserialize(&event.raw).is_ok_and(|envelope| envelope.is_valid())
+}
+
 /// Validates an unknown event against the vendor's envelope (the shape every event shares).
 pub fn validate_unknown<T: DeserializeOwned + Validate>(
     event: &UnknownEvent,
@@ -270,6 +317,7 @@ pub fn validate_unknown<T: DeserializeOwned + Validate>(
             pointer: at.pointer(),
             keyword: "type",
             message: e.to_string(),
+            errata: None,
         }),
     }
 }

@@ -69,7 +69,11 @@ fn decode_as<T: Dispatch>(
             index,
             kind: PhantomData,
         })?,
-        None => T::decode_as(index, &mut de)?.into_iter().collect(),
+        None => {
+            let mut events = Vec::with_capacity(1);
+            events.extend(T::decode_as(index, &mut de)?);
+            events
+        }
     };
     de.end()?;
     let all_right =

@@ -1,5 +1,7 @@
 //! What the generated validators report and the small checks they call. Every violation
-//! carries the JSON pointer of the offending value; the path is built only when a check fails.
+//! carries the JSON pointer of the offending value and the source of the rule it breaks (the
+//! document's words, or an ERRATA entry's inference from its examples); the path is built
+//! only when a check fails.
 
 use crate::formats::Format;
 use std::fmt;
@@ -10,9 +12,22 @@ use std::sync::OnceLock;
 pub struct Violation {
     /// JSON pointer into the request body ("" for the body itself).
     pub pointer: String,
-    /// The JSON Schema keyword that failed (`pattern`, `format`, `enum`, …).
+    /// The JSON Schema keyword that failed (`pattern`, `format`, `enum`, …; `required` for an
+    /// observed property that is missing).
     pub keyword: &'static str,
     pub message: String,
+    /// `None`: a documented rule (the document's words), which refuses the body. `Some(n)`: an
+    /// observed one (`x-observed`, read off the document's examples), recorded in entry `n` of
+    /// the vendor's ERRATA.md: a note, which refuses nothing unless asked
+    /// ([`Strictness::Observed`](crate::Strictness::Observed)).
+    pub errata: Option<u32>,
+}
+
+impl Violation {
+    /// True when the rule broken was only observed: a note, not a refusal.
+    pub fn is_observed(&self) -> bool {
+        self.errata.is_some()
+    }
 }
 
 impl fmt::Display for Violation {
@@ -22,7 +37,11 @@ impl fmt::Display for Violation {
         } else {
             &self.pointer
         };
-        write!(f, "{at}: {}", self.message)
+        write!(f, "{at}: {}", self.message)?;
+        match self.errata {
+            Some(n) => write!(f, " (observed, ERRATA #{n})"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -70,6 +89,16 @@ impl<'a> At<'a> {
 
 /// Implemented by every generated type: checks what serde cannot.
 pub trait Validate {
+    /// True when the value breaks no rule, documented or observed. The generated types
+    /// implement it as the same checks as [`validate_at`](Validate::validate_at), each a plain
+    /// test, recording nothing: the fast path of a valid body, after which the violations are
+    /// recorded only where it says false.
+    fn is_valid(&self) -> bool {
+        let mut out = Vec::new();
+        self.validate_at(&At::Root(""), &mut out);
+        out.is_empty()
+    }
+
     fn validate_at(&self, at: &At<'_>, out: &mut Vec<Violation>);
 
     /// Every violation, with pointers from the root of this value.
@@ -84,11 +113,18 @@ pub trait Validate {
 /// checks' fast paths stay short and predicted.
 #[cold]
 #[inline(never)]
-fn push(out: &mut Vec<Violation>, at: &At<'_>, keyword: &'static str, message: fmt::Arguments<'_>) {
+fn push(
+    out: &mut Vec<Violation>,
+    at: &At<'_>,
+    keyword: &'static str,
+    errata: Option<u32>,
+    message: fmt::Arguments<'_>,
+) {
     out.push(Violation {
         pointer: at.pointer(),
         keyword,
         message: message.to_string(),
+        errata,
     });
 }
 
@@ -342,40 +378,71 @@ fn in_set(c: char, set: &[(char, char)]) -> bool {
     set.iter().any(|&(lo, hi)| lo <= c && c <= hi)
 }
 
-pub fn str_const(v: &str, expected: &str, at: &At<'_>, out: &mut Vec<Violation>) {
+// Every check takes `errata`, what a violation it finds records (`None`: a documented rule;
+// `Some(n)`: observed, ERRATA entry n), just before the place `at` and the list `out`.
+
+pub fn str_const(
+    v: &str,
+    expected: &str,
+    errata: Option<u32>,
+    at: &At<'_>,
+    out: &mut Vec<Violation>,
+) {
     if v != expected {
-        push(out, at, "const", format_args!("{v:?} is not {expected:?}"));
+        push(
+            out,
+            at,
+            "const",
+            errata,
+            format_args!("{v:?} is not {expected:?}"),
+        );
     }
 }
 
 /// Records the verdict of an `enum` check the validator made inline (`is_member`).
 #[inline]
-pub fn str_enum(v: &str, is_member: bool, allowed: &[&str], at: &At<'_>, out: &mut Vec<Violation>) {
+pub fn str_enum(
+    v: &str,
+    is_member: bool,
+    allowed: &[&str],
+    errata: Option<u32>,
+    at: &At<'_>,
+    out: &mut Vec<Violation>,
+) {
     debug_assert_eq!(is_member, allowed.contains(&v));
     if !is_member {
         push(
             out,
             at,
             "enum",
+            errata,
             format_args!("{v:?} is not one of {allowed:?}"),
         );
     }
 }
 
 /// Checks `v` against a regex pattern.
-pub fn str_pattern(v: &str, pattern: &Pattern, at: &At<'_>, out: &mut Vec<Violation>) {
+pub fn str_pattern(
+    v: &str,
+    pattern: &Pattern,
+    errata: Option<u32>,
+    at: &At<'_>,
+    out: &mut Vec<Violation>,
+) {
     match pattern.is_match(v) {
         Some(true) => {}
         Some(false) => push(
             out,
             at,
             "pattern",
+            errata,
             format_args!("{v:?} does not match {:?}", pattern.source()),
         ),
         None => push(
             out,
             at,
             "pattern",
+            errata,
             format_args!(
                 "the catalog's pattern {:?} does not compile",
                 pattern.source()
@@ -390,6 +457,7 @@ pub fn pattern_result(
     v: &str,
     matched: bool,
     pattern: &Pattern,
+    errata: Option<u32>,
     at: &At<'_>,
     out: &mut Vec<Violation>,
 ) {
@@ -398,17 +466,25 @@ pub fn pattern_result(
             out,
             at,
             "pattern",
+            errata,
             format_args!("{v:?} does not match {:?}", pattern.source()),
         );
     }
 }
 
-pub fn str_format(v: &str, format: Format, at: &At<'_>, out: &mut Vec<Violation>) {
+pub fn str_format(
+    v: &str,
+    format: Format,
+    errata: Option<u32>,
+    at: &At<'_>,
+    out: &mut Vec<Violation>,
+) {
     if !format.is_valid(v) {
         push(
             out,
             at,
             "format",
+            errata,
             format_args!("{v:?} is not a valid {}", format.name()),
         );
     }
@@ -417,12 +493,13 @@ pub fn str_format(v: &str, format: Format, at: &At<'_>, out: &mut Vec<Violation>
 /// The part of the `date-time` check that a pattern holding every field in range leaves:
 /// whether the day exists in its month (`cargo xtask generate` proved the rest implied).
 #[inline]
-pub fn day_of_month(v: &str, at: &At<'_>, out: &mut Vec<Violation>) {
+pub fn day_of_month(v: &str, errata: Option<u32>, at: &At<'_>, out: &mut Vec<Violation>) {
     if !crate::formats::day_exists(v) {
         push(
             out,
             at,
             "format",
+            errata,
             format_args!("{v:?} is not a valid {}", Format::DateTime.name()),
         );
     }
@@ -430,21 +507,26 @@ pub fn day_of_month(v: &str, at: &At<'_>, out: &mut Vec<Violation>) {
 
 #[allow(
     dead_code,
-    reason = "emitted for `minLength` and `maxLength`, which no catalog schema uses today"
+    reason = "emitted for `minLength` and `maxLength`, documented or observed, only where a catalog schema has one"
 )]
 pub fn str_length(
     v: &str,
     min: Option<usize>,
     max: Option<usize>,
+    errata: Option<u32>,
     at: &At<'_>,
     out: &mut Vec<Violation>,
 ) {
+    if length_fits(v, min, max) {
+        return;
+    }
     let len = v.chars().count();
     if min.is_some_and(|m| len < m) {
         push(
             out,
             at,
             "minLength",
+            errata,
             format_args!("{v:?} is shorter than {} characters", min.unwrap_or(0)),
         );
     }
@@ -453,6 +535,7 @@ pub fn str_length(
             out,
             at,
             "maxLength",
+            errata,
             format_args!("{v:?} is longer than {} characters", max.unwrap_or(0)),
         );
     }
@@ -475,15 +558,39 @@ pub enum Bound {
     ExclusiveMaximum,
 }
 
-pub fn number_bound(v: f64, bound: Bound, limit: f64, at: &At<'_>, out: &mut Vec<Violation>) {
-    let (ok, keyword, words) = match bound {
-        Bound::Minimum => (v >= limit, "minimum", "less than the minimum of"),
-        Bound::Maximum => (v <= limit, "maximum", "greater than the maximum of"),
-        Bound::ExclusiveMinimum => (v > limit, "exclusiveMinimum", "less than or equal to"),
-        Bound::ExclusiveMaximum => (v < limit, "exclusiveMaximum", "greater than or equal to"),
+/// Whether `v` keeps the bound `limit`.
+#[inline]
+pub fn bound_holds(v: f64, bound: Bound, limit: f64) -> bool {
+    match bound {
+        Bound::Minimum => v >= limit,
+        Bound::Maximum => v <= limit,
+        Bound::ExclusiveMinimum => v > limit,
+        Bound::ExclusiveMaximum => v < limit,
+    }
+}
+
+pub fn number_bound(
+    v: f64,
+    bound: Bound,
+    limit: f64,
+    errata: Option<u32>,
+    at: &At<'_>,
+    out: &mut Vec<Violation>,
+) {
+    let (keyword, words) = match bound {
+        Bound::Minimum => ("minimum", "less than the minimum of"),
+        Bound::Maximum => ("maximum", "greater than the maximum of"),
+        Bound::ExclusiveMinimum => ("exclusiveMinimum", "less than or equal to"),
+        Bound::ExclusiveMaximum => ("exclusiveMaximum", "greater than or equal to"),
     };
-    if !ok {
-        push(out, at, keyword, format_args!("{v} is {words} {limit}"));
+    if !bound_holds(v, bound, limit) {
+        push(
+            out,
+            at,
+            keyword,
+            errata,
+            format_args!("{v} is {words} {limit}"),
+        );
     }
 }
 
@@ -491,14 +598,19 @@ pub fn item_count(
     len: usize,
     min: Option<usize>,
     max: Option<usize>,
+    errata: Option<u32>,
     at: &At<'_>,
     out: &mut Vec<Violation>,
 ) {
+    if count_fits(len, min, max) {
+        return;
+    }
     if min.is_some_and(|m| len < m) {
         push(
             out,
             at,
             "minItems",
+            errata,
             format_args!("{len} items, fewer than {}", min.unwrap_or(0)),
         );
     }
@@ -507,7 +619,31 @@ pub fn item_count(
             out,
             at,
             "maxItems",
+            errata,
             format_args!("{len} items, more than {}", max.unwrap_or(0)),
+        );
+    }
+}
+
+/// `enum` on an integer, compared as integers (the generator kept the members one can equal).
+#[allow(
+    dead_code,
+    reason = "emitted for `enum` on an integer, documented or observed, only where a catalog schema has one"
+)]
+pub fn int_enum(
+    v: i64,
+    allowed: &[i64],
+    errata: Option<u32>,
+    at: &At<'_>,
+    out: &mut Vec<Violation>,
+) {
+    if !allowed.contains(&v) {
+        push(
+            out,
+            at,
+            "enum",
+            errata,
+            format_args!("{v} is not one of {allowed:?}"),
         );
     }
 }
@@ -519,11 +655,18 @@ pub fn item_count(
 pub fn value_const(
     v: &serde_json::Value,
     expected: &serde_json::Value,
+    errata: Option<u32>,
     at: &At<'_>,
     out: &mut Vec<Violation>,
 ) {
-    if !json_equal(v, expected) {
-        push(out, at, "const", format_args!("{v} is not {expected}"));
+    if !value_is(v, expected) {
+        push(
+            out,
+            at,
+            "const",
+            errata,
+            format_args!("{v} is not {expected}"),
+        );
     }
 }
 
@@ -534,33 +677,93 @@ pub fn value_const(
 pub fn value_enum(
     v: &serde_json::Value,
     allowed: &[serde_json::Value],
+    errata: Option<u32>,
     at: &At<'_>,
     out: &mut Vec<Violation>,
 ) {
-    if !allowed.iter().any(|a| json_equal(v, a)) {
+    if !value_in(v, allowed) {
         push(
             out,
             at,
             "enum",
+            errata,
             format_args!("{v} is not one of the allowed values"),
         );
     }
 }
 
 /// JSON Schema equality: numbers compare by value (1 equals 1.0).
-fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+#[allow(
+    dead_code,
+    reason = "emitted for `const` on a boolean, a number or an untyped value, which no catalog schema uses today"
+)]
+pub fn value_is(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     match (a, b) {
         (serde_json::Value::Number(x), serde_json::Value::Number(y)) => x.as_f64() == y.as_f64(),
         _ => a == b,
     }
 }
 
+/// Whether `v` equals a member of `allowed`, as JSON Schema compares.
+#[allow(
+    dead_code,
+    reason = "emitted for `enum` on a boolean, a number or an untyped value, only where a catalog schema has one"
+)]
+pub fn value_in(v: &serde_json::Value, allowed: &[serde_json::Value]) -> bool {
+    allowed.iter().any(|a| value_is(v, a))
+}
+
+/// Whether `v` has `min` to `max` characters.
+#[allow(
+    dead_code,
+    reason = "emitted for `minLength` and `maxLength`, documented or observed, only where a catalog schema has one"
+)]
+#[inline]
+pub fn length_fits(v: &str, min: Option<usize>, max: Option<usize>) -> bool {
+    // A character is 1 to 4 bytes: most strings are decided by their byte length alone.
+    let bytes = v.len();
+    if min.is_none_or(|m| bytes >= m.saturating_mul(4)) && max.is_none_or(|m| bytes <= m) {
+        return true;
+    }
+    let len = v.chars().count();
+    min.is_none_or(|m| len >= m) && max.is_none_or(|m| len <= m)
+}
+
+/// Whether a list of `len` items has `min` to `max` of them.
+#[inline]
+pub fn count_fits(len: usize, min: Option<usize>, max: Option<usize>) -> bool {
+    min.is_none_or(|m| len >= m) && max.is_none_or(|m| len <= m)
+}
+
+/// Whether `v` matches a regex pattern (a pattern that does not compile matches nothing).
+pub fn pattern_holds(v: &str, pattern: &Pattern) -> bool {
+    pattern.is_match(v) == Some(true)
+}
+
 /// The `type` check of a value the Rust types leave as `serde_json::Value` (`"type": "null"`).
+/// Always a documented rule: `x-observed` has no `type`.
 #[allow(
     dead_code,
     reason = "emitted for `type` on a value without a Rust type of its own (`\"type\": \"null\"`), which no catalog schema uses today"
 )]
 pub fn value_type(v: &serde_json::Value, types: &[&str], at: &At<'_>, out: &mut Vec<Violation>) {
+    if !value_has_type(v, types) {
+        push(
+            out,
+            at,
+            "type",
+            None,
+            format_args!("{v} is not of type {}", types.join(" or ")),
+        );
+    }
+}
+
+/// Whether `v` is of one of `types`, as JSON Schema reads them.
+#[allow(
+    dead_code,
+    reason = "emitted for `type` on a value without a Rust type of its own, which no catalog schema uses today"
+)]
+pub fn value_has_type(v: &serde_json::Value, types: &[&str]) -> bool {
     use serde_json::Value;
     let fits = |t: &str| match t {
         "null" => v.is_null(),
@@ -576,14 +779,7 @@ pub fn value_type(v: &serde_json::Value, types: &[&str], at: &At<'_>, out: &mut 
         "object" => matches!(v, Value::Object(_)),
         _ => false,
     };
-    if !types.iter().any(|t| fits(t)) {
-        push(
-            out,
-            at,
-            "type",
-            format_args!("{v} is not of type {}", types.join(" or ")),
-        );
-    }
+    types.iter().any(|t| fits(t))
 }
 
 /// A schema that no value of this Rust type can satisfy (a `const` of another JSON type).
@@ -596,7 +792,28 @@ pub fn never(at: &At<'_>, keyword: &'static str, out: &mut Vec<Violation>) {
         out,
         at,
         keyword,
+        None,
         format_args!("no value of this type is allowed here"),
+    );
+}
+
+/// The property `name`, which every example of the document carries though the document never
+/// says it is always sent (`x-observed`'s `required`), is absent from the object at `at` (the
+/// object's place, as JSON Schema reports `required`). Only an observed rule comes here: serde
+/// refuses the absence of a documented one.
+#[allow(
+    dead_code,
+    reason = "emitted for `x-observed`'s `required`, only where a catalog schema has one"
+)]
+#[cold]
+#[inline(never)]
+pub fn missing(name: &str, errata: u32, at: &At<'_>, out: &mut Vec<Violation>) {
+    push(
+        out,
+        at,
+        "required",
+        Some(errata),
+        format_args!("{name:?} is missing, though every example of the document carries it"),
     );
 }
 
@@ -619,7 +836,7 @@ mod tests {
 
     #[test]
     fn str_length_counts_characters() {
-        let check = |v: &str, min, max| keywords(|at, out| str_length(v, min, max, at, out));
+        let check = |v: &str, min, max| keywords(|at, out| str_length(v, min, max, None, at, out));
         assert_eq!(check("ab", Some(3), None), ["minLength"]);
         assert_eq!(check("abc", None, Some(2)), ["maxLength"]);
         // Two characters in four bytes.
@@ -629,7 +846,7 @@ mod tests {
 
     #[test]
     fn exclusive_bounds_exclude_the_limit() {
-        let check = |v, bound| keywords(|at, out| number_bound(v, bound, 10.0, at, out));
+        let check = |v, bound| keywords(|at, out| number_bound(v, bound, 10.0, None, at, out));
         assert_eq!(check(10.0, Bound::ExclusiveMinimum), ["exclusiveMinimum"]);
         assert!(check(10.5, Bound::ExclusiveMinimum).is_empty());
         assert_eq!(check(10.0, Bound::ExclusiveMaximum), ["exclusiveMaximum"]);
@@ -641,13 +858,14 @@ mod tests {
 
     #[test]
     fn value_const_and_enum_compare_numbers_by_value() {
-        let constant = |v, c| keywords(|at, out| value_const(&v, &c, at, out));
+        let constant = |v, c| keywords(|at, out| value_const(&v, &c, None, at, out));
         assert!(constant(json!(1), json!(1.0)).is_empty());
         assert!(constant(json!(true), json!(true)).is_empty());
         assert_eq!(constant(json!("a"), json!("b")), ["const"]);
         assert_eq!(constant(json!(1), json!("1")), ["const"]);
-        let member =
-            |v, allowed: &[serde_json::Value]| keywords(|at, out| value_enum(&v, allowed, at, out));
+        let member = |v, allowed: &[serde_json::Value]| {
+            keywords(|at, out| value_enum(&v, allowed, None, at, out))
+        };
         assert!(member(json!(2.0), &[json!(1), json!(2)]).is_empty());
         assert!(member(json!(null), &[json!(null)]).is_empty());
         assert_eq!(member(json!(true), &[json!(false)]), ["enum"]);
@@ -666,6 +884,39 @@ mod tests {
     #[test]
     fn never_always_reports_its_keyword() {
         assert_eq!(keywords(|at, out| never(at, "const", out)), ["const"]);
+    }
+
+    #[test]
+    fn an_observed_violation_cites_its_errata_entry_and_says_so() {
+        let root = At::Root("");
+        let visitor = root.key("visitor");
+        let at = visitor.key("phone");
+        let mut out = Vec::new();
+        pattern_result(
+            "12",
+            false,
+            &Pattern::regex("^[0-9]{5}$"),
+            Some(31),
+            &at,
+            &mut out,
+        );
+        str_format("x", Format::Email, None, &at, &mut out);
+        missing("email", 7, &visitor, &mut out);
+        let shown: Vec<String> = out.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "/visitor/phone: \"12\" does not match \"^[0-9]{5}$\" (observed, ERRATA #31)",
+                "/visitor/phone: \"x\" is not a valid email",
+                "/visitor: \"email\" is missing, though every example of the document carries it (observed, ERRATA #7)",
+            ]
+        );
+        assert_eq!(
+            out.iter().map(|v| v.errata).collect::<Vec<_>>(),
+            [Some(31), None, Some(7)]
+        );
+        assert_eq!(out[2].keyword, "required");
+        assert!(out[0].is_observed() && !out[1].is_observed());
     }
 
     /// `^[é-ü]{2,3}x[α-ω]*$`, as the generator compiles it.

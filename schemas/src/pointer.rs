@@ -102,6 +102,29 @@ impl Envelope {
         one
     }
 
+    /// What tells one delivery from another, as the vendor's retries keep it: the values at
+    /// the identity pointers of each event (`null` where absent), the events of a batch in
+    /// order. Two bodies with one identity are the same delivery, sent again.
+    pub fn identity_of(&self, body: &Value) -> String {
+        let of = |item: &Value| -> String {
+            self.identity
+                .iter()
+                .map(|p| {
+                    item.pointer(p)
+                        .map_or_else(|| "null".to_owned(), Value::to_string)
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        match (self.kind, self.events_pointer.as_deref()) {
+            (EnvelopeKind::Batch, Some(p)) => match body.pointer(p).and_then(Value::as_array) {
+                Some(items) => items.iter().map(of).collect::<Vec<_>>().join(" | "),
+                None => of(body),
+            },
+            _ => of(body),
+        }
+    }
+
     /// Maps a JSON pointer into a one-event body back to the same place in the whole batch.
     pub fn pointer_in_body(&self, slot: &EventSlot, pointer: &str) -> String {
         let Some(index) = slot.index else {

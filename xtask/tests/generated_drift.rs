@@ -85,20 +85,20 @@ fn generating_twice_gives_the_same_bytes() {
 /// the one of the workspace the command runs in, found at run time.
 #[test]
 fn the_workspace_is_the_one_the_command_runs_in() {
-    let other = tempfile::tempdir().expect("temp dir");
+    // A workspace with the vendor documents beside it, as a checkout has them.
+    let outside = tempfile::tempdir().expect("temp dir");
+    let other = outside.path().join("checkout");
     copy_tree(
-        &workspace_root().join("schemas"),
-        &other.path().join("schemas"),
+        &workspace_root().join("../shared/seeds"),
+        &outside.path().join("shared/seeds"),
     );
+    copy_tree(&workspace_root().join("schemas"), &other.join("schemas"));
     copy_tree(
         &workspace_root().join("generated/src"),
-        &other.path().join("generated/src"),
+        &other.join("generated/src"),
     );
-    std::fs::write(
-        other.path().join("Cargo.toml"),
-        "[workspace]\nmembers = []\n",
-    )
-    .expect("a workspace manifest");
+    std::fs::write(other.join("Cargo.toml"), "[workspace]\nmembers = []\n")
+        .expect("a workspace manifest");
     let check_in = |dir: &std::path::Path| {
         std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
             .arg("check")
@@ -108,13 +108,13 @@ fn the_workspace_is_the_one_the_command_runs_in() {
             .expect("run xtask")
     };
     // From a folder inside the other workspace: found by walking up.
-    let clean = check_in(&other.path().join("schemas/tomba"));
+    let clean = check_in(&other.join("schemas/tomba"));
     assert!(clean.status.success(), "{}", stdout(&clean));
     for example in ["save_lead.doc.json", "save_lead.constructed.json"] {
-        std::fs::remove_file(other.path().join("schemas/tomba/examples").join(example))
+        std::fs::remove_file(other.join("schemas/tomba/examples").join(example))
             .expect("remove an example");
     }
-    let broken = check_in(&other.path().join("schemas/tomba"));
+    let broken = check_in(&other.join("schemas/tomba"));
     let text = stdout(&broken);
     assert_eq!(broken.status.code(), Some(1), "{text}");
     assert!(

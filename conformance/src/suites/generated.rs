@@ -56,6 +56,13 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
                 "a batch of {BIG_BATCH} mixed valid events, authenticated (no document gives a maximum)"
             );
             big.requirement = ctx.requirement("envelope", "accept a batch of any number of events");
+            let looser = match &big.plan {
+                Plan::One(request) => documented_only(ctx, &request.body),
+                _ => None,
+            };
+            if let Some(looser) = looser {
+                looser.annotate(&mut big.description, &mut big.requirement);
+            }
             cases.push(big);
         }
     }
@@ -113,15 +120,20 @@ fn sized_case(
     requirement: &str,
 ) -> Case {
     let request = ctx.sender.authentic_value(&value, Encoding::Compact);
+    let mut description = format!(
+        "the golden {event} with its free text grown to a {}-byte body, authenticated",
+        request.body.len()
+    );
+    let mut requirement = requirement.to_owned();
+    if let Some(looser) = documented_only(ctx, &request.body) {
+        looser.annotate(&mut description, &mut requirement);
+    }
     Case {
         id: format!("generated/size-{size}/{event}"),
         suite: Suite::Generated,
         event: Some(event.to_owned()),
-        description: format!(
-            "the golden {event} with its free text grown to a {}-byte body, authenticated",
-            request.body.len()
-        ),
-        requirement: requirement.to_owned(),
+        description,
+        requirement,
         expect,
         plan: Plan::One(request),
         controls: vec![golden.case_id()],
@@ -140,14 +152,81 @@ fn case(
         Some(e) => format!("a generated valid {e} event"),
         None => "a generated batch of mixed valid events".to_owned(),
     };
+    let request = ctx.sender.authentic_value(&value, encoding);
+    let mut description = format!("{what}, {encoding:?} encoding, authenticated");
+    let mut requirement = requirement.to_owned();
+    if let Some(looser) = documented_only(ctx, &request.body) {
+        looser.annotate(&mut description, &mut requirement);
+    }
     Case {
         id,
         suite: Suite::Generated,
         event: event.map(str::to_owned),
-        description: format!("{what}, {encoding:?} encoding, authenticated"),
-        requirement: requirement.to_owned(),
+        description,
+        requirement,
         expect: Expect::Accepted,
-        plan: Plan::One(ctx.sender.authentic_value(&value, encoding)),
+        plan: Plan::One(request),
         controls: Vec::new(),
     }
+}
+
+/// A valid body that breaks rules only observed in the document's examples (a phone with
+/// spaces, a SalesIQ `attempt` of 5): what it breaks, and the document's looser words.
+struct DocumentedOnly {
+    /// The observed rules broken, with pointers and ERRATA entries.
+    notes: String,
+    /// What the document says instead, quoted from the ERRATA entries that record the
+    /// inferences.
+    words: String,
+}
+
+impl DocumentedOnly {
+    /// Says so in the case's description, and puts the document's words in its requirement.
+    fn annotate(&self, description: &mut String, requirement: &mut String) {
+        description.push_str(&format!(
+            ", with values only the document's words allow ({})",
+            self.notes
+        ));
+        *requirement = format!("{requirement}; {}", self.words);
+    }
+}
+
+/// Reads the body as a receiver built on hookcert-events would: the notes `parse` returns
+/// beside a valid delivery are the observed rules it breaks.
+fn documented_only(ctx: &Context, body: &[u8]) -> Option<DocumentedOnly> {
+    let Some(Ok(delivery)) = hookcert_events::parse(&ctx.vendor.profile.id, body) else {
+        return None;
+    };
+    let notes = delivery.notes();
+    if notes.is_empty() {
+        return None;
+    }
+    let mut entries: Vec<u32> = notes.iter().filter_map(|n| n.errata).collect();
+    entries.sort_unstable();
+    entries.dedup();
+    let words: Vec<String> = entries
+        .iter()
+        .filter_map(|n| ctx.vendor.errata.iter().find(|e| e.number == *n))
+        .map(|e| {
+            let quoted: Vec<String> = e.quotes.iter().map(|q| format!("\"{q}\"")).collect();
+            format!(
+                "the document says only {} (ERRATA #{}: {})",
+                quoted.join(" "),
+                e.number,
+                e.title
+            )
+        })
+        .collect();
+    let shown: Vec<String> = notes.iter().take(3).map(ToString::to_string).collect();
+    let more = match notes.len() {
+        n if n > 3 => format!(" and {} more", n - 3),
+        _ => String::new(),
+    };
+    Some(DocumentedOnly {
+        notes: format!("{}{more}", shown.join("; ")),
+        words: format!(
+            "{}; the stricter form was only observed in its examples",
+            words.join("; ")
+        ),
+    })
 }

@@ -114,17 +114,36 @@ macro_rules! parse_target {
 
             let Ok(delivery) = first else { return };
 
-            // Ok means: no violation when validated again, and parse_unvalidated agrees.
-            let violations = delivery.violations();
+            // Ok means: no documented violation when validated again, the observed ones are
+            // exactly the notes, and parse_unvalidated agrees but for the notes.
+            let (documented, observed): (Vec<_>, Vec<_>) = delivery
+                .violations()
+                .into_iter()
+                .partition(|v| v.errata.is_none());
             assert!(
-                violations.is_empty(),
-                "parse returned Ok with violations: {violations:?}"
+                documented.is_empty(),
+                "parse returned Ok with documented violations: {documented:?}"
             );
+            assert_eq!(observed, delivery.notes, "the notes are not the observed violations");
+            let unvalidated = vendor::parse_unvalidated(data)
+                .unwrap_or_else(|e| panic!("parse_unvalidated refused what parse took: {e}"));
+            assert!(unvalidated.notes.is_empty(), "parse_unvalidated made notes");
             assert_eq!(
-                vendor::parse_unvalidated(data).as_ref(),
-                Ok(&delivery),
+                hookcert_events::Delivery {
+                    notes: delivery.notes.clone(),
+                    ..unvalidated
+                },
+                delivery,
                 "parse_unvalidated disagrees with parse"
             );
+            // Strictness::Observed refuses exactly the bodies with notes, listing them.
+            match vendor::parse_with(data, hookcert_events::Strictness::Observed) {
+                Ok(strict) => assert!(delivery.notes.is_empty() && strict == delivery),
+                Err(hookcert_events::ParseError::Invalid(all)) => {
+                    assert_eq!(all, delivery.notes, "Observed refused for other violations")
+                }
+                Err(e) => panic!("Strictness::Observed refused a parsed body: {e}"),
+            }
             assert!(!delivery.events.is_empty(), "Ok delivery without events");
 
             // Ok means the body was JSON, so UTF-8. (serde_json's `Value` also refuses lone
@@ -166,6 +185,7 @@ macro_rules! parse_target {
             assert_eq!(reparsed.events.len(), delivery.events.len());
             assert_eq!(reparsed.events_pointer, delivery.events_pointer);
             assert_eq!(reparsed.envelope_violations, delivery.envelope_violations);
+            assert_eq!(reparsed.notes, delivery.notes, "notes changed on re-parse");
             for (again, event) in reparsed.events.iter().zip(&delivery.events) {
                 assert_eq!(
                     again.event_type(),

@@ -216,6 +216,57 @@ impl Event {
 }
 
 impl crate::validate::Validate for Event {
+    fn is_valid(&self) -> bool {
+        match self {
+            Event::LeadCreate(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadUpdate(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadDelete(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadStatusUpdate(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadListUpdate(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadTagsUpdate(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadTrack(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadTaskCreate(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadTaskUpdate(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadTaskDelete(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadNoteCreate(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadNoteUpdate(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadNoteDelete(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadLinkedinNew(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadTwitterNew(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadEmailNew(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::CampaignCreate(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::CampaignUpdate(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::CampaignDelete(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::CampaignEmailSent(e) => {
+                crate::validate::Validate::is_valid(e.as_ref())
+            }
+            Event::CampaignEmailReply(e) => {
+                crate::validate::Validate::is_valid(e.as_ref())
+            }
+            Event::CampaignEmailOpen(e) => {
+                crate::validate::Validate::is_valid(e.as_ref())
+            }
+            Event::CampaignEmailClick(e) => {
+                crate::validate::Validate::is_valid(e.as_ref())
+            }
+            Event::CampaignEmailBounce(e) => {
+                crate::validate::Validate::is_valid(e.as_ref())
+            }
+            Event::CampaignEmailUnsubscribe(e) => {
+                crate::validate::Validate::is_valid(e.as_ref())
+            }
+            Event::ListCreate(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::ListUpdate(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::ListDelete(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::StatusCreate(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::StatusUpdate(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::StatusDelete(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::TagCreate(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::TagUpdate(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::TagDelete(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::Unknown(u) => crate::dispatch::unknown_is_valid::<Envelope>(u),
+        }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -378,9 +429,19 @@ pub fn derived_json_schema(event_type: &str) -> Option<schemars::Schema> {
 }
 
 /// Parses and validates a request body: every event typed, every violation of the
-/// catalog's schemas reported with its JSON pointer.
+/// catalog's documented rules reported with its JSON pointer; the observed rules the
+/// body breaks are its `notes`.
 pub fn parse(body: &[u8]) -> Result<Delivery, crate::ParseError> {
-    parse_unvalidated(body)?.validated()
+    parse_with(body, crate::Strictness::Documented)
+}
+
+/// [`parse`], refusing what `strictness` says: with `Strictness::Observed` a body that
+/// breaks an observed rule is refused too.
+pub fn parse_with(
+    body: &[u8],
+    strictness: crate::Strictness,
+) -> Result<Delivery, crate::ParseError> {
+    parse_unvalidated(body)?.validated_with(strictness)
 }
 
 /// Parses a request body into typed events without the checks serde cannot make
@@ -393,6 +454,7 @@ pub fn parse_unvalidated(body: &[u8]) -> Result<Delivery, crate::ParseError> {
             events,
             events_pointer: None,
             envelope_violations: Vec::new(),
+            notes: Vec::new(),
         });
     }
     parse_located(body)
@@ -406,6 +468,7 @@ fn parse_located(body: &[u8]) -> Result<Delivery, crate::ParseError> {
         events: vec![event],
         events_pointer: None,
         envelope_violations: Vec::new(),
+        notes: Vec::new(),
     })
 }
 
@@ -1185,8 +1248,328 @@ pub struct LeadUpdate {
     pub event: String,
     /// A secret value that is included in the payload to verify the source of the webhook.
     pub secret: String,
-    /// The data that is being sent with the webhook. The lead.
-    pub payload: Lead,
+    /// The data that is being sent with the webhook. The lead, as lead.create sends it; which keys are sent is observed (ERRATA 3).
+    pub payload: LeadUpdateOrDelete,
+}
+
+/// The lead a lead.update or lead.delete event carries. The document shows only a lead.create payload: the fields are typed as in that lead, but which of them an update or a deletion sends is observed from it (ERRATA 3), so none is required.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct LeadUpdateOrDelete {
+    /// The lead's id.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub id: Option<String>,
+    /// The lead's email address, or null.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::double_option",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub email: Option<Option<String>>,
+    /// Company name, or null.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::double_option",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub company: Option<Option<String>>,
+    /// Notes, or null.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::double_option",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub notes: Option<Option<String>>,
+    /// Phone number, or null.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::double_option",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub phone: Option<Option<String>>,
+    /// LinkedIn profile URL, or null (its form is not documented).
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::double_option",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub linkedin_url: Option<Option<String>>,
+    /// When the lead was created.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub created_at: Option<String>,
+    /// When the lead was last updated, or null.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::double_option",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub updated_at: Option<Option<String>>,
+    /// First name ("Jean" in the example).
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub first_name: Option<String>,
+    /// Icebreaker text; may be empty ("" in the example).
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub icebreaker: Option<String>,
+    /// Last name ("remove" in the example).
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub last_name: Option<String>,
+    /// Website URL, or null (its form is not documented).
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::double_option",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub website_url: Option<Option<String>>,
+    /// Time zone, or null.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::double_option",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub timezone: Option<Option<String>>,
+    /// City, or null.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::double_option",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub city: Option<Option<String>>,
+    /// Role at the company, or null.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::double_option",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub company_role: Option<Option<String>>,
+    /// Twitter name, or null.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::double_option",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub twitter_name: Option<Option<String>>,
+    /// Avatar URL, or null.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::double_option",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub avatar_url: Option<Option<String>>,
+    /// Second icebreaker; may be empty ("" in the example).
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub icebreaker_2: Option<String>,
+    /// Third icebreaker; may be empty ("" in the example).
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub icebreaker_3: Option<String>,
+    /// Fourth icebreaker; may be empty ("" in the example).
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub icebreaker_4: Option<String>,
+    /// Email bounce score, or null (null in the example; its scale is not documented).
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::double_option",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub email_bounce_score: Option<Option<serde_json::Number>>,
+    /// Company's Twitter name, or null.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::double_option",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub twitter_company_name: Option<Option<String>>,
+    /// Whether the lead is deleted.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub is_deleted: Option<bool>,
+    /// When the lead was deleted, or null.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::double_option",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub is_deleted_at: Option<Option<String>>,
+    /// Custom field values, or null (their shape is not documented).
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::double_option",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub custom_fields: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    /// The custom fields' definitions, or null (their shape is not documented).
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::double_option",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub custom_fields_schema: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    /// Position of the lead in its list.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub order: Option<i64>,
+    /// Contract value.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub contract_value: Option<serde_json::Number>,
+    /// Whether the lead is tracked.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub is_tracked: Option<bool>,
+    /// The import task that created the lead, or null.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::double_option",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub id_import_task: Option<Option<String>>,
+    /// LinkedIn company id, or null.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::double_option",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub id_linkedin_company: Option<Option<String>>,
+    /// LinkedIn id, or null.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::double_option",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub id_linkedin: Option<Option<String>>,
+    /// The space the lead belongs to.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub id_space: Option<String>,
+    /// Twitter company id, or null.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::double_option",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub id_twitter_company: Option<Option<String>>,
+    /// Twitter id, or null.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #3).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::double_option",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub id_twitter: Option<Option<String>>,
 }
 
 /// Lead Events: lead.delete. The payload is the lead (the document's example is a lead.create).
@@ -1198,8 +1581,8 @@ pub struct LeadDelete {
     pub event: String,
     /// A secret value that is included in the payload to verify the source of the webhook.
     pub secret: String,
-    /// The data that is being sent with the webhook. The lead.
-    pub payload: Lead,
+    /// The data that is being sent with the webhook. The lead, as lead.create sends it; which keys are sent is observed (ERRATA 3).
+    pub payload: LeadUpdateOrDelete,
 }
 
 /// Lead Activity Events: lead.status.update. The payload's shape is not documented.
@@ -1215,10 +1598,10 @@ pub struct LeadStatusUpdate {
     pub payload: Entity,
 }
 
-/// The payload of every event except lead.create/update/delete. The document says only "The structure of this data will depend on the event that occurred" and shows no example, so nothing is required; the fields Breakcold's documented objects carry are typed where present. Undeclared properties are kept (`additionalProperties: true`): here they are the data.
+/// The payload of every event except lead.create/update/delete. The document says only "The structure of this data will depend on the event that occurred" and shows no example, so nothing is required and the fields Breakcold's lead carries are typed where present: strings, with the lead's UUID and time forms observed (ERRATA 2), not enforced. Undeclared properties are kept (`additionalProperties: true`): here they are the data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Entity {
-    /// The object's id, if sent (Breakcold's ids are UUIDs).
+    /// The object's id, if sent (Breakcold's ids are UUIDs in the lead, an observed form here).
     #[serde(
         default,
         deserialize_with = "crate::serde_helpers::present",
@@ -1656,6 +2039,20 @@ pub struct TagDelete {
 }
 
 impl crate::validate::Validate for Envelope {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                pattern_1(v)
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1665,25 +2062,56 @@ impl crate::validate::Validate for Envelope {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
     }
 }
 
 impl crate::validate::Validate for LeadCreate {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "lead.create"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1693,20 +2121,33 @@ impl crate::validate::Validate for LeadCreate {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "lead.create", &at, out);
+            crate::validate::str_const(v, "lead.create", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -1717,6 +2158,36 @@ impl crate::validate::Validate for LeadCreate {
 }
 
 impl crate::validate::Validate for Lead {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && match &self.email {
+                Some(v) => crate::formats::Format::Email.is_valid(v),
+                None => true,
+            }
+            && {
+                let v = &self.created_at;
+                pattern_3(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && match &self.updated_at {
+                Some(v) => pattern_3(v) && crate::formats::Format::DateTime.is_valid(v),
+                None => true,
+            }
+            && match &self.is_deleted_at {
+                Some(v) => pattern_3(v) && crate::formats::Format::DateTime.is_valid(v),
+                None => true,
+            }
+            && match &self.id_import_task {
+                Some(v) => pattern_0(v),
+                None => true,
+            }
+            && {
+                let v = &self.id_space;
+                pattern_0(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1726,52 +2197,112 @@ impl crate::validate::Validate for Lead {
             let v = &self.id;
             let at = at.key("id");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         if let Some(v) = &self.email {
             let at = at.key("email");
-            crate::validate::str_format(v, crate::formats::Format::Email, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::Email,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         if let Some(v) = &self.updated_at {
             let at = at.key("updated_at");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         if let Some(v) = &self.is_deleted_at {
             let at = at.key("is_deleted_at");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         if let Some(v) = &self.id_import_task {
             let at = at.key("id_import_task");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
     }
 }
 
 impl crate::validate::Validate for LeadUpdate {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "lead.update"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1781,20 +2312,33 @@ impl crate::validate::Validate for LeadUpdate {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "lead.update", &at, out);
+            crate::validate::str_const(v, "lead.update", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -1804,7 +2348,325 @@ impl crate::validate::Validate for LeadUpdate {
     }
 }
 
+impl crate::validate::Validate for LeadUpdateOrDelete {
+    fn is_valid(&self) -> bool {
+        (match &self.id {
+            Some(v) => pattern_0(v),
+            None => false,
+        })
+            && match &self.email {
+                Some(Some(v)) => crate::formats::Format::Email.is_valid(v),
+                Some(None) => true,
+                None => false,
+            } && self.company.is_some() && self.notes.is_some() && self.phone.is_some()
+            && self.linkedin_url.is_some()
+            && match &self.created_at {
+                Some(v) => pattern_3(v) && crate::formats::Format::DateTime.is_valid(v),
+                None => false,
+            }
+            && match &self.updated_at {
+                Some(Some(v)) => {
+                    pattern_3(v) && crate::formats::Format::DateTime.is_valid(v)
+                }
+                Some(None) => true,
+                None => false,
+            } && self.first_name.is_some() && self.icebreaker.is_some()
+            && self.last_name.is_some() && self.website_url.is_some()
+            && self.timezone.is_some() && self.city.is_some()
+            && self.company_role.is_some() && self.twitter_name.is_some()
+            && self.avatar_url.is_some() && self.icebreaker_2.is_some()
+            && self.icebreaker_3.is_some() && self.icebreaker_4.is_some()
+            && self.email_bounce_score.is_some() && self.twitter_company_name.is_some()
+            && self.is_deleted.is_some()
+            && match &self.is_deleted_at {
+                Some(Some(v)) => {
+                    pattern_3(v) && crate::formats::Format::DateTime.is_valid(v)
+                }
+                Some(None) => true,
+                None => false,
+            } && self.custom_fields.is_some() && self.custom_fields_schema.is_some()
+            && self.order.is_some() && self.contract_value.is_some()
+            && self.is_tracked.is_some()
+            && match &self.id_import_task {
+                Some(Some(v)) => pattern_0(v),
+                Some(None) => true,
+                None => false,
+            } && self.id_linkedin_company.is_some() && self.id_linkedin.is_some()
+            && match &self.id_space {
+                Some(v) => pattern_0(v),
+                None => false,
+            } && self.id_twitter_company.is_some() && self.id_twitter.is_some()
+    }
+    fn validate_at(
+        &self,
+        at: &crate::validate::At<'_>,
+        out: &mut Vec<crate::validate::Violation>,
+    ) {
+        match &self.id {
+            Some(v) => {
+                let at = at.key("id");
+                let matched = pattern_0(v);
+                crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
+                if !matched {
+                    crate::validate::str_format(
+                        v,
+                        crate::formats::Format::Uuid,
+                        None,
+                        &at,
+                        out,
+                    );
+                }
+            }
+            None => crate::validate::missing("id", 3, at, out),
+        }
+        match &self.email {
+            Some(Some(v)) => {
+                let at = at.key("email");
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Email,
+                    None,
+                    &at,
+                    out,
+                );
+            }
+            Some(None) => {}
+            None => crate::validate::missing("email", 3, at, out),
+        }
+        match &self.company {
+            Some(_) => {}
+            None => crate::validate::missing("company", 3, at, out),
+        }
+        match &self.notes {
+            Some(_) => {}
+            None => crate::validate::missing("notes", 3, at, out),
+        }
+        match &self.phone {
+            Some(_) => {}
+            None => crate::validate::missing("phone", 3, at, out),
+        }
+        match &self.linkedin_url {
+            Some(_) => {}
+            None => crate::validate::missing("linkedin_url", 3, at, out),
+        }
+        match &self.created_at {
+            Some(v) => {
+                let at = at.key("created_at");
+                crate::validate::pattern_result(
+                    v,
+                    pattern_3(v),
+                    &PATTERN_3,
+                    None,
+                    &at,
+                    out,
+                );
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    None,
+                    &at,
+                    out,
+                );
+            }
+            None => crate::validate::missing("created_at", 3, at, out),
+        }
+        match &self.updated_at {
+            Some(Some(v)) => {
+                let at = at.key("updated_at");
+                crate::validate::pattern_result(
+                    v,
+                    pattern_3(v),
+                    &PATTERN_3,
+                    None,
+                    &at,
+                    out,
+                );
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    None,
+                    &at,
+                    out,
+                );
+            }
+            Some(None) => {}
+            None => crate::validate::missing("updated_at", 3, at, out),
+        }
+        match &self.first_name {
+            Some(_) => {}
+            None => crate::validate::missing("first_name", 3, at, out),
+        }
+        match &self.icebreaker {
+            Some(_) => {}
+            None => crate::validate::missing("icebreaker", 3, at, out),
+        }
+        match &self.last_name {
+            Some(_) => {}
+            None => crate::validate::missing("last_name", 3, at, out),
+        }
+        match &self.website_url {
+            Some(_) => {}
+            None => crate::validate::missing("website_url", 3, at, out),
+        }
+        match &self.timezone {
+            Some(_) => {}
+            None => crate::validate::missing("timezone", 3, at, out),
+        }
+        match &self.city {
+            Some(_) => {}
+            None => crate::validate::missing("city", 3, at, out),
+        }
+        match &self.company_role {
+            Some(_) => {}
+            None => crate::validate::missing("company_role", 3, at, out),
+        }
+        match &self.twitter_name {
+            Some(_) => {}
+            None => crate::validate::missing("twitter_name", 3, at, out),
+        }
+        match &self.avatar_url {
+            Some(_) => {}
+            None => crate::validate::missing("avatar_url", 3, at, out),
+        }
+        match &self.icebreaker_2 {
+            Some(_) => {}
+            None => crate::validate::missing("icebreaker_2", 3, at, out),
+        }
+        match &self.icebreaker_3 {
+            Some(_) => {}
+            None => crate::validate::missing("icebreaker_3", 3, at, out),
+        }
+        match &self.icebreaker_4 {
+            Some(_) => {}
+            None => crate::validate::missing("icebreaker_4", 3, at, out),
+        }
+        match &self.email_bounce_score {
+            Some(_) => {}
+            None => crate::validate::missing("email_bounce_score", 3, at, out),
+        }
+        match &self.twitter_company_name {
+            Some(_) => {}
+            None => crate::validate::missing("twitter_company_name", 3, at, out),
+        }
+        match &self.is_deleted {
+            Some(_) => {}
+            None => crate::validate::missing("is_deleted", 3, at, out),
+        }
+        match &self.is_deleted_at {
+            Some(Some(v)) => {
+                let at = at.key("is_deleted_at");
+                crate::validate::pattern_result(
+                    v,
+                    pattern_3(v),
+                    &PATTERN_3,
+                    None,
+                    &at,
+                    out,
+                );
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::DateTime,
+                    None,
+                    &at,
+                    out,
+                );
+            }
+            Some(None) => {}
+            None => crate::validate::missing("is_deleted_at", 3, at, out),
+        }
+        match &self.custom_fields {
+            Some(_) => {}
+            None => crate::validate::missing("custom_fields", 3, at, out),
+        }
+        match &self.custom_fields_schema {
+            Some(_) => {}
+            None => crate::validate::missing("custom_fields_schema", 3, at, out),
+        }
+        match &self.order {
+            Some(_) => {}
+            None => crate::validate::missing("order", 3, at, out),
+        }
+        match &self.contract_value {
+            Some(_) => {}
+            None => crate::validate::missing("contract_value", 3, at, out),
+        }
+        match &self.is_tracked {
+            Some(_) => {}
+            None => crate::validate::missing("is_tracked", 3, at, out),
+        }
+        match &self.id_import_task {
+            Some(Some(v)) => {
+                let at = at.key("id_import_task");
+                let matched = pattern_0(v);
+                crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
+                if !matched {
+                    crate::validate::str_format(
+                        v,
+                        crate::formats::Format::Uuid,
+                        None,
+                        &at,
+                        out,
+                    );
+                }
+            }
+            Some(None) => {}
+            None => crate::validate::missing("id_import_task", 3, at, out),
+        }
+        match &self.id_linkedin_company {
+            Some(_) => {}
+            None => crate::validate::missing("id_linkedin_company", 3, at, out),
+        }
+        match &self.id_linkedin {
+            Some(_) => {}
+            None => crate::validate::missing("id_linkedin", 3, at, out),
+        }
+        match &self.id_space {
+            Some(v) => {
+                let at = at.key("id_space");
+                let matched = pattern_0(v);
+                crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
+                if !matched {
+                    crate::validate::str_format(
+                        v,
+                        crate::formats::Format::Uuid,
+                        None,
+                        &at,
+                        out,
+                    );
+                }
+            }
+            None => crate::validate::missing("id_space", 3, at, out),
+        }
+        match &self.id_twitter_company {
+            Some(_) => {}
+            None => crate::validate::missing("id_twitter_company", 3, at, out),
+        }
+        match &self.id_twitter {
+            Some(_) => {}
+            None => crate::validate::missing("id_twitter", 3, at, out),
+        }
+    }
+}
+
 impl crate::validate::Validate for LeadDelete {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "lead.delete"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1814,20 +2676,33 @@ impl crate::validate::Validate for LeadDelete {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "lead.delete", &at, out);
+            crate::validate::str_const(v, "lead.delete", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -1838,6 +2713,24 @@ impl crate::validate::Validate for LeadDelete {
 }
 
 impl crate::validate::Validate for LeadStatusUpdate {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "lead.status.update"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1847,20 +2740,33 @@ impl crate::validate::Validate for LeadStatusUpdate {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "lead.status.update", &at, out);
+            crate::validate::str_const(v, "lead.status.update", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -1871,6 +2777,31 @@ impl crate::validate::Validate for LeadStatusUpdate {
 }
 
 impl crate::validate::Validate for Entity {
+    fn is_valid(&self) -> bool {
+        (match &self.id {
+            Some(v) => pattern_0(v),
+            None => true,
+        })
+            && match &self.id_space {
+                Some(v) => pattern_0(v),
+                None => true,
+            }
+            && match &self.id_lead {
+                Some(v) => pattern_0(v),
+                None => true,
+            }
+            && match &self.created_at {
+                Some(v) => pattern_3(v) && crate::formats::Format::DateTime.is_valid(v),
+                None => true,
+            }
+            && match &self.updated_at {
+                Some(Some(v)) => {
+                    pattern_3(v) && crate::formats::Format::DateTime.is_valid(v)
+                }
+                Some(None) => true,
+                None => true,
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1879,41 +2810,103 @@ impl crate::validate::Validate for Entity {
         if let Some(v) = &self.id {
             let at = at.key("id");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, Some(2), &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    Some(2),
+                    &at,
+                    out,
+                );
             }
         }
         if let Some(v) = &self.id_space {
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, Some(2), &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    Some(2),
+                    &at,
+                    out,
+                );
             }
         }
         if let Some(v) = &self.id_lead {
             let at = at.key("id_lead");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, Some(2), &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    Some(2),
+                    &at,
+                    out,
+                );
             }
         }
         if let Some(v) = &self.created_at {
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_3(v),
+                &PATTERN_3,
+                Some(2),
+                &at,
+                out,
+            );
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                Some(2),
+                &at,
+                out,
+            );
         }
         if let Some(Some(v)) = &self.updated_at {
             let at = at.key("updated_at");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_3(v),
+                &PATTERN_3,
+                Some(2),
+                &at,
+                out,
+            );
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                Some(2),
+                &at,
+                out,
+            );
         }
     }
 }
 
 impl crate::validate::Validate for LeadListUpdate {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "lead.list.update"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1923,20 +2916,33 @@ impl crate::validate::Validate for LeadListUpdate {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "lead.list.update", &at, out);
+            crate::validate::str_const(v, "lead.list.update", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -1947,6 +2953,24 @@ impl crate::validate::Validate for LeadListUpdate {
 }
 
 impl crate::validate::Validate for LeadTagsUpdate {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "lead.tags.update"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1956,20 +2980,33 @@ impl crate::validate::Validate for LeadTagsUpdate {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "lead.tags.update", &at, out);
+            crate::validate::str_const(v, "lead.tags.update", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -1980,6 +3017,24 @@ impl crate::validate::Validate for LeadTagsUpdate {
 }
 
 impl crate::validate::Validate for LeadTrack {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "lead.track"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1989,20 +3044,33 @@ impl crate::validate::Validate for LeadTrack {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "lead.track", &at, out);
+            crate::validate::str_const(v, "lead.track", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2013,6 +3081,24 @@ impl crate::validate::Validate for LeadTrack {
 }
 
 impl crate::validate::Validate for LeadTaskCreate {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "lead.task.create"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2022,20 +3108,33 @@ impl crate::validate::Validate for LeadTaskCreate {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "lead.task.create", &at, out);
+            crate::validate::str_const(v, "lead.task.create", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2046,6 +3145,24 @@ impl crate::validate::Validate for LeadTaskCreate {
 }
 
 impl crate::validate::Validate for LeadTaskUpdate {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "lead.task.update"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2055,20 +3172,33 @@ impl crate::validate::Validate for LeadTaskUpdate {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "lead.task.update", &at, out);
+            crate::validate::str_const(v, "lead.task.update", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2079,6 +3209,24 @@ impl crate::validate::Validate for LeadTaskUpdate {
 }
 
 impl crate::validate::Validate for LeadTaskDelete {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "lead.task.delete"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2088,20 +3236,33 @@ impl crate::validate::Validate for LeadTaskDelete {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "lead.task.delete", &at, out);
+            crate::validate::str_const(v, "lead.task.delete", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2112,6 +3273,24 @@ impl crate::validate::Validate for LeadTaskDelete {
 }
 
 impl crate::validate::Validate for LeadNoteCreate {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "lead.note.create"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2121,20 +3300,33 @@ impl crate::validate::Validate for LeadNoteCreate {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "lead.note.create", &at, out);
+            crate::validate::str_const(v, "lead.note.create", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2145,6 +3337,24 @@ impl crate::validate::Validate for LeadNoteCreate {
 }
 
 impl crate::validate::Validate for LeadNoteUpdate {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "lead.note.update"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2154,20 +3364,33 @@ impl crate::validate::Validate for LeadNoteUpdate {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "lead.note.update", &at, out);
+            crate::validate::str_const(v, "lead.note.update", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2178,6 +3401,24 @@ impl crate::validate::Validate for LeadNoteUpdate {
 }
 
 impl crate::validate::Validate for LeadNoteDelete {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "lead.note.delete"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2187,20 +3428,33 @@ impl crate::validate::Validate for LeadNoteDelete {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "lead.note.delete", &at, out);
+            crate::validate::str_const(v, "lead.note.delete", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2211,6 +3465,24 @@ impl crate::validate::Validate for LeadNoteDelete {
 }
 
 impl crate::validate::Validate for LeadLinkedinNew {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "lead.linkedin.new"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2220,20 +3492,33 @@ impl crate::validate::Validate for LeadLinkedinNew {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "lead.linkedin.new", &at, out);
+            crate::validate::str_const(v, "lead.linkedin.new", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2244,6 +3529,24 @@ impl crate::validate::Validate for LeadLinkedinNew {
 }
 
 impl crate::validate::Validate for LeadTwitterNew {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "lead.twitter.new"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2253,20 +3556,33 @@ impl crate::validate::Validate for LeadTwitterNew {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "lead.twitter.new", &at, out);
+            crate::validate::str_const(v, "lead.twitter.new", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2277,6 +3593,24 @@ impl crate::validate::Validate for LeadTwitterNew {
 }
 
 impl crate::validate::Validate for LeadEmailNew {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "lead.email.new"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2286,20 +3620,33 @@ impl crate::validate::Validate for LeadEmailNew {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "lead.email.new", &at, out);
+            crate::validate::str_const(v, "lead.email.new", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2310,6 +3657,24 @@ impl crate::validate::Validate for LeadEmailNew {
 }
 
 impl crate::validate::Validate for CampaignCreate {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "campaign.create"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2319,20 +3684,33 @@ impl crate::validate::Validate for CampaignCreate {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "campaign.create", &at, out);
+            crate::validate::str_const(v, "campaign.create", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2343,6 +3721,24 @@ impl crate::validate::Validate for CampaignCreate {
 }
 
 impl crate::validate::Validate for CampaignUpdate {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "campaign.update"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2352,20 +3748,33 @@ impl crate::validate::Validate for CampaignUpdate {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "campaign.update", &at, out);
+            crate::validate::str_const(v, "campaign.update", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2376,6 +3785,24 @@ impl crate::validate::Validate for CampaignUpdate {
 }
 
 impl crate::validate::Validate for CampaignDelete {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "campaign.delete"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2385,20 +3812,33 @@ impl crate::validate::Validate for CampaignDelete {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "campaign.delete", &at, out);
+            crate::validate::str_const(v, "campaign.delete", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2409,6 +3849,24 @@ impl crate::validate::Validate for CampaignDelete {
 }
 
 impl crate::validate::Validate for CampaignEmailSent {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "campaign.email.sent"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2418,20 +3876,33 @@ impl crate::validate::Validate for CampaignEmailSent {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "campaign.email.sent", &at, out);
+            crate::validate::str_const(v, "campaign.email.sent", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2442,6 +3913,24 @@ impl crate::validate::Validate for CampaignEmailSent {
 }
 
 impl crate::validate::Validate for CampaignEmailReply {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "campaign.email.reply"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2451,20 +3940,33 @@ impl crate::validate::Validate for CampaignEmailReply {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "campaign.email.reply", &at, out);
+            crate::validate::str_const(v, "campaign.email.reply", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2475,6 +3977,24 @@ impl crate::validate::Validate for CampaignEmailReply {
 }
 
 impl crate::validate::Validate for CampaignEmailOpen {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "campaign.email.open"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2484,20 +4004,33 @@ impl crate::validate::Validate for CampaignEmailOpen {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "campaign.email.open", &at, out);
+            crate::validate::str_const(v, "campaign.email.open", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2508,6 +4041,24 @@ impl crate::validate::Validate for CampaignEmailOpen {
 }
 
 impl crate::validate::Validate for CampaignEmailClick {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "campaign.email.click"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2517,20 +4068,33 @@ impl crate::validate::Validate for CampaignEmailClick {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "campaign.email.click", &at, out);
+            crate::validate::str_const(v, "campaign.email.click", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2541,6 +4105,24 @@ impl crate::validate::Validate for CampaignEmailClick {
 }
 
 impl crate::validate::Validate for CampaignEmailBounce {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "campaign.email.bounce"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2550,20 +4132,33 @@ impl crate::validate::Validate for CampaignEmailBounce {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "campaign.email.bounce", &at, out);
+            crate::validate::str_const(v, "campaign.email.bounce", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2574,6 +4169,24 @@ impl crate::validate::Validate for CampaignEmailBounce {
 }
 
 impl crate::validate::Validate for CampaignEmailUnsubscribe {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "campaign.email.unsubscribe"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2583,20 +4196,33 @@ impl crate::validate::Validate for CampaignEmailUnsubscribe {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "campaign.email.unsubscribe", &at, out);
+            crate::validate::str_const(v, "campaign.email.unsubscribe", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2607,6 +4233,24 @@ impl crate::validate::Validate for CampaignEmailUnsubscribe {
 }
 
 impl crate::validate::Validate for ListCreate {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "list.create"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2616,20 +4260,33 @@ impl crate::validate::Validate for ListCreate {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "list.create", &at, out);
+            crate::validate::str_const(v, "list.create", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2640,6 +4297,24 @@ impl crate::validate::Validate for ListCreate {
 }
 
 impl crate::validate::Validate for ListUpdate {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "list.update"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2649,20 +4324,33 @@ impl crate::validate::Validate for ListUpdate {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "list.update", &at, out);
+            crate::validate::str_const(v, "list.update", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2673,6 +4361,24 @@ impl crate::validate::Validate for ListUpdate {
 }
 
 impl crate::validate::Validate for ListDelete {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "list.delete"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2682,20 +4388,33 @@ impl crate::validate::Validate for ListDelete {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "list.delete", &at, out);
+            crate::validate::str_const(v, "list.delete", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2706,6 +4425,24 @@ impl crate::validate::Validate for ListDelete {
 }
 
 impl crate::validate::Validate for StatusCreate {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "status.create"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2715,20 +4452,33 @@ impl crate::validate::Validate for StatusCreate {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "status.create", &at, out);
+            crate::validate::str_const(v, "status.create", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2739,6 +4489,24 @@ impl crate::validate::Validate for StatusCreate {
 }
 
 impl crate::validate::Validate for StatusUpdate {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "status.update"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2748,20 +4516,33 @@ impl crate::validate::Validate for StatusUpdate {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "status.update", &at, out);
+            crate::validate::str_const(v, "status.update", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2772,6 +4553,24 @@ impl crate::validate::Validate for StatusUpdate {
 }
 
 impl crate::validate::Validate for StatusDelete {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "status.delete"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2781,20 +4580,33 @@ impl crate::validate::Validate for StatusDelete {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "status.delete", &at, out);
+            crate::validate::str_const(v, "status.delete", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2805,6 +4617,24 @@ impl crate::validate::Validate for StatusDelete {
 }
 
 impl crate::validate::Validate for TagCreate {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "tag.create"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2814,20 +4644,33 @@ impl crate::validate::Validate for TagCreate {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "tag.create", &at, out);
+            crate::validate::str_const(v, "tag.create", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2838,6 +4681,24 @@ impl crate::validate::Validate for TagCreate {
 }
 
 impl crate::validate::Validate for TagUpdate {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "tag.update"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2847,20 +4708,33 @@ impl crate::validate::Validate for TagUpdate {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "tag.update", &at, out);
+            crate::validate::str_const(v, "tag.update", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;
@@ -2871,6 +4745,24 @@ impl crate::validate::Validate for TagUpdate {
 }
 
 impl crate::validate::Validate for TagDelete {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id_space;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "tag.delete"
+            }
+            && {
+                let v = &self.secret;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.payload;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2880,20 +4772,33 @@ impl crate::validate::Validate for TagDelete {
             let v = &self.id_space;
             let at = at.key("id_space");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if !matched {
-                crate::validate::str_format(v, crate::formats::Format::Uuid, &at, out);
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uuid,
+                    None,
+                    &at,
+                    out,
+                );
             }
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "tag.delete", &at, out);
+            crate::validate::str_const(v, "tag.delete", None, &at, out);
         }
         {
             let v = &self.secret;
             let at = at.key("secret");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_2(v),
+                &PATTERN_2,
+                Some(8),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.payload;

@@ -211,6 +211,48 @@ impl Event {
 }
 
 impl crate::validate::Validate for Event {
+    fn is_valid(&self) -> bool {
+        match self {
+            Event::LeadCreated(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadMoved(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadNameChanged(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadWon(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadLost(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadAssigned(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadUnassigned(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadSizeChanged(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadRestored(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::TodoCreated(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::TodoNameChanged(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::TodoTypeChanged(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::TodoDateChanged(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::TodoTimeChanged(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::TodoDoneChanged(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::TodoDeleted(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::NoteCreated(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::NoteUpdated(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::NoteDeleted(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::AttachmentCreated(e) => {
+                crate::validate::Validate::is_valid(e.as_ref())
+            }
+            Event::AttachmentDeleted(e) => {
+                crate::validate::Validate::is_valid(e.as_ref())
+            }
+            Event::RecordCreated(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::RecordUpdated(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::RecordDeleted(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::ContactAdded(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::ContactRemoved(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::ProductAdded(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::ProductRemoved(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::ZoneAdded(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::ZoneRemoved(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::SourceAdded(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::SourceRemoved(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::EmailReceived(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::Unknown(u) => crate::dispatch::unknown_is_valid::<Envelope>(u),
+        }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -367,9 +409,19 @@ pub fn derived_json_schema(event_type: &str) -> Option<schemars::Schema> {
 }
 
 /// Parses and validates a request body: every event typed, every violation of the
-/// catalog's schemas reported with its JSON pointer.
+/// catalog's documented rules reported with its JSON pointer; the observed rules the
+/// body breaks are its `notes`.
 pub fn parse(body: &[u8]) -> Result<Delivery, crate::ParseError> {
-    parse_unvalidated(body)?.validated()
+    parse_with(body, crate::Strictness::Documented)
+}
+
+/// [`parse`], refusing what `strictness` says: with `Strictness::Observed` a body that
+/// breaks an observed rule is refused too.
+pub fn parse_with(
+    body: &[u8],
+    strictness: crate::Strictness,
+) -> Result<Delivery, crate::ParseError> {
+    parse_unvalidated(body)?.validated_with(strictness)
 }
 
 /// Parses a request body into typed events without the checks serde cannot make
@@ -382,6 +434,7 @@ pub fn parse_unvalidated(body: &[u8]) -> Result<Delivery, crate::ParseError> {
             events,
             events_pointer: None,
             envelope_violations: Vec::new(),
+            notes: Vec::new(),
         });
     }
     parse_located(body)
@@ -395,6 +448,7 @@ fn parse_located(body: &[u8]) -> Result<Delivery, crate::ParseError> {
         events: vec![event],
         events_pointer: None,
         envelope_violations: Vec::new(),
+        notes: Vec::new(),
     })
 }
 
@@ -1072,8 +1126,15 @@ pub struct User {
     pub id: String,
     /// Name of the user ("Webhook Testing" in the document's example).
     pub name: String,
-    /// URL of the user's photo ("https://s3.amazonaws.com/..." in the document's example).
-    pub photo_url: String,
+    /// URL of the user's photo ("https://s3.amazonaws.com/..." in the document's example, the only user shown: its presence and URI form are observed, ERRATA 10).
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #10).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub photo_url: Option<String>,
 }
 
 /// The lead the activity belongs to ("lead" in the document's example).
@@ -1366,9 +1427,9 @@ pub struct LeadSizeChangedActivity {
     pub type_: String,
     /// The user who performed the activity.
     pub user: User,
-    /// The new value (size) of the lead. The document gives no type: a number or a numeric string is accepted. (Table: "lead_size".)
+    /// The new value (size) of the lead. The document gives no type: a number or a string is accepted; the plain-decimal string form is observed (ERRATA 3). (Table: "lead_size".)
     pub lead_size: StringOrNumber,
-    /// The value (size) of the lead before the change, if applicable. The document gives no type: a number or a numeric string is accepted. (Table: "old_lead_size (if applicable)".)
+    /// The value (size) of the lead before the change, if applicable. The document gives no type: a number or a string is accepted; the plain-decimal string form is observed (ERRATA 3). (Table: "old_lead_size (if applicable)".)
     #[serde(
         default,
         deserialize_with = "crate::serde_helpers::present",
@@ -1441,14 +1502,14 @@ pub struct TodoCreatedActivity {
     pub todo_name: String,
     /// Type of the todo. (Table: "todo_type".)
     pub todo_type: String,
-    /// Date of the todo (if applicable). Format undocumented: an ISO 8601 date (optionally with a time) or a d/m/yyyy date is accepted. (Table: "todo_date(if applicable)".)
+    /// Date of the todo (if applicable). Format undocumented: any string; an ISO 8601 date (optionally with a time) or a d/m/yyyy date is the observed form (ERRATA 6). (Table: "todo_date(if applicable)".)
     #[serde(
         default,
         deserialize_with = "crate::serde_helpers::present",
         skip_serializing_if = "Option::is_none",
     )]
     pub todo_date: Option<String>,
-    /// Time of the todo (if applicable). Format undocumented: a clock time H:MM or HH:MM, optional seconds, optional AM/PM. (Table: "todo_time (if applicable)".)
+    /// Time of the todo (if applicable). Format undocumented: any string; a clock time H:MM or HH:MM, optional seconds, optional AM/PM is the observed form (ERRATA 7). (Table: "todo_time (if applicable)".)
     #[serde(
         default,
         deserialize_with = "crate::serde_helpers::present",
@@ -1560,9 +1621,9 @@ pub struct TodoDateChangedActivity {
     pub user: User,
     /// Name of the todo. (Table: "todo_name".)
     pub todo_name: String,
-    /// Date of the todo (if applicable). Format undocumented: an ISO 8601 date (optionally with a time) or a d/m/yyyy date is accepted. (Table: "todo_date".)
+    /// Date of the todo (if applicable). Format undocumented: any string; an ISO 8601 date (optionally with a time) or a d/m/yyyy date is the observed form (ERRATA 6). (Table: "todo_date".)
     pub todo_date: String,
-    /// Date of the todo before the change (if applicable). Format undocumented: as todo_date. (Table: "old_todo_date (if applicable)".)
+    /// Date of the todo before the change (if applicable). Format undocumented: any string; the observed form is todo_date's (ERRATA 6). (Table: "old_todo_date (if applicable)".)
     #[serde(
         default,
         deserialize_with = "crate::serde_helpers::present",
@@ -1602,9 +1663,9 @@ pub struct TodoTimeChangedActivity {
     pub user: User,
     /// Name of the todo. (Table: "todo_name".)
     pub todo_name: String,
-    /// Time of the todo (if applicable). Format undocumented: a clock time H:MM or HH:MM, optional seconds, optional AM/PM. (Table: "todo_time".)
+    /// Time of the todo (if applicable). Format undocumented: any string; a clock time H:MM or HH:MM, optional seconds, optional AM/PM is the observed form (ERRATA 7). (Table: "todo_time".)
     pub todo_time: String,
-    /// Time of the todo before the change (if applicable). Format undocumented: as todo_time. (Table: "old_todo_time (if applicable)".)
+    /// Time of the todo before the change (if applicable). Format undocumented: any string; the observed form is todo_time's (ERRATA 7). (Table: "old_todo_time (if applicable)".)
     #[serde(
         default,
         deserialize_with = "crate::serde_helpers::present",
@@ -1880,7 +1941,7 @@ pub struct RecordCreatedActivity {
     /// Name of the field (record) of the lead. (Table: "record_name".)
     pub record_name: String,
     /// Value of the field (record) of the lead. (Table: "record_value".)
-    pub record_value: String,
+    pub record_value: StringOrNumberOrBoolean,
 }
 
 /// A field value was updated
@@ -1915,14 +1976,14 @@ pub struct RecordUpdatedActivity {
     /// Name of the field (record) of the lead. (Table: "record_name".)
     pub record_name: String,
     /// Value of the field (record) of the lead. (Table: "record_value".)
-    pub record_value: String,
+    pub record_value: StringOrNumberOrBoolean,
     /// Value of the field before the update (if applicable). (Table: "old_record_value (if applicable)".)
     #[serde(
         default,
         deserialize_with = "crate::serde_helpers::present",
         skip_serializing_if = "Option::is_none",
     )]
-    pub old_record_value: Option<String>,
+    pub old_record_value: Option<StringOrNumberOrBoolean>,
 }
 
 /// A field was deleted
@@ -1957,7 +2018,7 @@ pub struct RecordDeletedActivity {
     /// Name of the field (record) of the lead. (Table: "record_name".)
     pub record_name: String,
     /// Value of the field (record) of the lead. (Table: "record_value".)
-    pub record_value: String,
+    pub record_value: StringOrNumberOrBoolean,
 }
 
 /// A contact was added to a lead
@@ -2057,9 +2118,9 @@ pub struct ProductAddedActivity {
     pub user: User,
     /// Name of the product added to or removed from the lead. (Table: "product_name".)
     pub product_name: String,
-    /// Quantity of the product. The document gives no type: a number or a numeric string is accepted. (Table: "product_quantity".)
+    /// Quantity of the product. The document gives no type: a number or a string is accepted; the plain-decimal string form is observed (ERRATA 4). (Table: "product_quantity".)
     pub product_quantity: StringOrNumber,
-    /// Price of the product (if applicable). The document gives no type: a number or a numeric string is accepted. (Table: "product_price (if applicable)".)
+    /// Price of the product (if applicable). The document gives no type: a number or a string is accepted; the plain-decimal string form is observed (ERRATA 4). (Table: "product_price (if applicable)".)
     #[serde(
         default,
         deserialize_with = "crate::serde_helpers::present",
@@ -2099,7 +2160,7 @@ pub struct ProductRemovedActivity {
     pub user: User,
     /// Name of the product added to or removed from the lead. (Table: "product_name".)
     pub product_name: String,
-    /// Quantity of the product. The document gives no type: a number or a numeric string is accepted. (Table: "product_quantity".)
+    /// Quantity of the product. The document gives no type: a number or a string is accepted; the plain-decimal string form is observed (ERRATA 4). (Table: "product_quantity".)
     pub product_quantity: StringOrNumber,
 }
 
@@ -2276,7 +2337,26 @@ pub enum StringOrNumber {
     Number(serde_json::Number),
 }
 
+/// A value the documents show as any of: string, number, boolean.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum StringOrNumberOrBoolean {
+    String(String),
+    Number(serde_json::Number),
+    Boolean(bool),
+}
+
 impl crate::validate::Validate for Envelope {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2296,6 +2376,24 @@ impl crate::validate::Validate for Envelope {
 }
 
 impl crate::validate::Validate for Activity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2304,18 +2402,24 @@ impl crate::validate::Validate for Activity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, None, &at, out);
         }
         {
             let v = &self.user;
@@ -2326,6 +2430,16 @@ impl crate::validate::Validate for Activity {
 }
 
 impl crate::validate::Validate for User {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && match &self.photo_url {
+                Some(v) => crate::formats::Format::Uri.is_valid(v),
+                None => false,
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2334,17 +2448,39 @@ impl crate::validate::Validate for User {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
-        {
-            let v = &self.photo_url;
-            let at = at.key("photo_url");
-            crate::validate::str_format(v, crate::formats::Format::Uri, &at, out);
+        match &self.photo_url {
+            Some(v) => {
+                let at = at.key("photo_url");
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Uri,
+                    Some(10),
+                    &at,
+                    out,
+                );
+            }
+            None => crate::validate::missing("photo_url", 10, at, out),
         }
     }
 }
 
 impl crate::validate::Validate for Lead {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.stage;
+                crate::validate::Validate::is_valid(v)
+            }
+            && {
+                let v = &self.pipe;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2353,7 +2489,7 @@ impl crate::validate::Validate for Lead {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.stage;
@@ -2369,6 +2505,12 @@ impl crate::validate::Validate for Lead {
 }
 
 impl crate::validate::Validate for LeadStage {
+    fn is_valid(&self) -> bool {
+        {
+            let v = &self.id;
+            pattern_0(v)
+        }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2377,12 +2519,18 @@ impl crate::validate::Validate for LeadStage {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
     }
 }
 
 impl crate::validate::Validate for LeadPipe {
+    fn is_valid(&self) -> bool {
+        {
+            let v = &self.id;
+            pattern_0(v)
+        }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2391,12 +2539,22 @@ impl crate::validate::Validate for LeadPipe {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
     }
 }
 
 impl crate::validate::Validate for LeadCreated {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2416,6 +2574,24 @@ impl crate::validate::Validate for LeadCreated {
 }
 
 impl crate::validate::Validate for LeadCreatedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "lead:created"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2424,18 +2600,24 @@ impl crate::validate::Validate for LeadCreatedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "lead:created", &at, out);
+            crate::validate::str_const(v, "lead:created", None, &at, out);
         }
         {
             let v = &self.user;
@@ -2446,6 +2628,16 @@ impl crate::validate::Validate for LeadCreatedActivity {
 }
 
 impl crate::validate::Validate for LeadMoved {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2465,6 +2657,24 @@ impl crate::validate::Validate for LeadMoved {
 }
 
 impl crate::validate::Validate for LeadMovedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "lead:moved"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2473,18 +2683,24 @@ impl crate::validate::Validate for LeadMovedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "lead:moved", &at, out);
+            crate::validate::str_const(v, "lead:moved", None, &at, out);
         }
         {
             let v = &self.user;
@@ -2495,6 +2711,16 @@ impl crate::validate::Validate for LeadMovedActivity {
 }
 
 impl crate::validate::Validate for LeadNameChanged {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2514,6 +2740,24 @@ impl crate::validate::Validate for LeadNameChanged {
 }
 
 impl crate::validate::Validate for LeadNameChangedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "lead:name_changed"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2522,18 +2766,24 @@ impl crate::validate::Validate for LeadNameChangedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "lead:name_changed", &at, out);
+            crate::validate::str_const(v, "lead:name_changed", None, &at, out);
         }
         {
             let v = &self.user;
@@ -2544,6 +2794,16 @@ impl crate::validate::Validate for LeadNameChangedActivity {
 }
 
 impl crate::validate::Validate for LeadWon {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2563,6 +2823,24 @@ impl crate::validate::Validate for LeadWon {
 }
 
 impl crate::validate::Validate for LeadWonActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "lead:won"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2571,18 +2849,24 @@ impl crate::validate::Validate for LeadWonActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "lead:won", &at, out);
+            crate::validate::str_const(v, "lead:won", None, &at, out);
         }
         {
             let v = &self.user;
@@ -2593,6 +2877,16 @@ impl crate::validate::Validate for LeadWonActivity {
 }
 
 impl crate::validate::Validate for LeadLost {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2612,6 +2906,24 @@ impl crate::validate::Validate for LeadLost {
 }
 
 impl crate::validate::Validate for LeadLostActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "lead:lost"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2620,18 +2932,24 @@ impl crate::validate::Validate for LeadLostActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "lead:lost", &at, out);
+            crate::validate::str_const(v, "lead:lost", None, &at, out);
         }
         {
             let v = &self.user;
@@ -2642,6 +2960,16 @@ impl crate::validate::Validate for LeadLostActivity {
 }
 
 impl crate::validate::Validate for LeadAssigned {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2661,6 +2989,24 @@ impl crate::validate::Validate for LeadAssigned {
 }
 
 impl crate::validate::Validate for LeadAssignedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "lead:assigned"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2669,18 +3015,24 @@ impl crate::validate::Validate for LeadAssignedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "lead:assigned", &at, out);
+            crate::validate::str_const(v, "lead:assigned", None, &at, out);
         }
         {
             let v = &self.user;
@@ -2691,6 +3043,16 @@ impl crate::validate::Validate for LeadAssignedActivity {
 }
 
 impl crate::validate::Validate for LeadUnassigned {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2710,6 +3072,24 @@ impl crate::validate::Validate for LeadUnassigned {
 }
 
 impl crate::validate::Validate for LeadUnassignedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "lead:unassigned"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2718,18 +3098,24 @@ impl crate::validate::Validate for LeadUnassignedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "lead:unassigned", &at, out);
+            crate::validate::str_const(v, "lead:unassigned", None, &at, out);
         }
         {
             let v = &self.user;
@@ -2740,6 +3126,16 @@ impl crate::validate::Validate for LeadUnassignedActivity {
 }
 
 impl crate::validate::Validate for LeadSizeChanged {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2759,6 +3155,40 @@ impl crate::validate::Validate for LeadSizeChanged {
 }
 
 impl crate::validate::Validate for LeadSizeChangedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "lead:size_changed"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+            && {
+                let v = &self.lead_size;
+                match v {
+                    StringOrNumber::String(x) => pattern_3(x),
+                    StringOrNumber::Number(_) => true,
+                }
+            }
+            && match &self.old_lead_size {
+                Some(v) => {
+                    match v {
+                        StringOrNumber::String(x) => pattern_3(x),
+                        StringOrNumber::Number(_) => true,
+                    }
+                }
+                None => true,
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2767,18 +3197,24 @@ impl crate::validate::Validate for LeadSizeChangedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "lead:size_changed", &at, out);
+            crate::validate::str_const(v, "lead:size_changed", None, &at, out);
         }
         {
             let v = &self.user;
@@ -2794,6 +3230,7 @@ impl crate::validate::Validate for LeadSizeChangedActivity {
                         x,
                         pattern_3(x),
                         &PATTERN_3,
+                        Some(3),
                         &at,
                         out,
                     );
@@ -2809,6 +3246,7 @@ impl crate::validate::Validate for LeadSizeChangedActivity {
                         x,
                         pattern_3(x),
                         &PATTERN_3,
+                        Some(3),
                         &at,
                         out,
                     );
@@ -2820,6 +3258,16 @@ impl crate::validate::Validate for LeadSizeChangedActivity {
 }
 
 impl crate::validate::Validate for LeadRestored {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2839,6 +3287,24 @@ impl crate::validate::Validate for LeadRestored {
 }
 
 impl crate::validate::Validate for LeadRestoredActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "lead:restored"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2847,18 +3313,24 @@ impl crate::validate::Validate for LeadRestoredActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "lead:restored", &at, out);
+            crate::validate::str_const(v, "lead:restored", None, &at, out);
         }
         {
             let v = &self.user;
@@ -2869,6 +3341,16 @@ impl crate::validate::Validate for LeadRestoredActivity {
 }
 
 impl crate::validate::Validate for TodoCreated {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2888,6 +3370,32 @@ impl crate::validate::Validate for TodoCreated {
 }
 
 impl crate::validate::Validate for TodoCreatedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "todo:created"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+            && match &self.todo_date {
+                Some(v) => crate::validate::pattern_holds(v, &PATTERN_4),
+                None => true,
+            }
+            && match &self.todo_time {
+                Some(v) => crate::validate::pattern_holds(v, &PATTERN_5),
+                None => true,
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2896,18 +3404,24 @@ impl crate::validate::Validate for TodoCreatedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "todo:created", &at, out);
+            crate::validate::str_const(v, "todo:created", None, &at, out);
         }
         {
             let v = &self.user;
@@ -2916,16 +3430,26 @@ impl crate::validate::Validate for TodoCreatedActivity {
         }
         if let Some(v) = &self.todo_date {
             let at = at.key("todo_date");
-            crate::validate::str_pattern(v, &PATTERN_4, &at, out);
+            crate::validate::str_pattern(v, &PATTERN_4, Some(6), &at, out);
         }
         if let Some(v) = &self.todo_time {
             let at = at.key("todo_time");
-            crate::validate::str_pattern(v, &PATTERN_5, &at, out);
+            crate::validate::str_pattern(v, &PATTERN_5, Some(7), &at, out);
         }
     }
 }
 
 impl crate::validate::Validate for TodoNameChanged {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2945,6 +3469,24 @@ impl crate::validate::Validate for TodoNameChanged {
 }
 
 impl crate::validate::Validate for TodoNameChangedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "todo:name_changed"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2953,18 +3495,24 @@ impl crate::validate::Validate for TodoNameChangedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "todo:name_changed", &at, out);
+            crate::validate::str_const(v, "todo:name_changed", None, &at, out);
         }
         {
             let v = &self.user;
@@ -2975,6 +3523,16 @@ impl crate::validate::Validate for TodoNameChangedActivity {
 }
 
 impl crate::validate::Validate for TodoTypeChanged {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2994,6 +3552,24 @@ impl crate::validate::Validate for TodoTypeChanged {
 }
 
 impl crate::validate::Validate for TodoTypeChangedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "todo:type_changed"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3002,18 +3578,24 @@ impl crate::validate::Validate for TodoTypeChangedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "todo:type_changed", &at, out);
+            crate::validate::str_const(v, "todo:type_changed", None, &at, out);
         }
         {
             let v = &self.user;
@@ -3024,6 +3606,16 @@ impl crate::validate::Validate for TodoTypeChangedActivity {
 }
 
 impl crate::validate::Validate for TodoDateChanged {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3043,6 +3635,32 @@ impl crate::validate::Validate for TodoDateChanged {
 }
 
 impl crate::validate::Validate for TodoDateChangedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "todo:date_changed"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+            && {
+                let v = &self.todo_date;
+                crate::validate::pattern_holds(v, &PATTERN_4)
+            }
+            && match &self.old_todo_date {
+                Some(v) => crate::validate::pattern_holds(v, &PATTERN_4),
+                None => true,
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3051,18 +3669,24 @@ impl crate::validate::Validate for TodoDateChangedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "todo:date_changed", &at, out);
+            crate::validate::str_const(v, "todo:date_changed", None, &at, out);
         }
         {
             let v = &self.user;
@@ -3072,16 +3696,26 @@ impl crate::validate::Validate for TodoDateChangedActivity {
         {
             let v = &self.todo_date;
             let at = at.key("todo_date");
-            crate::validate::str_pattern(v, &PATTERN_4, &at, out);
+            crate::validate::str_pattern(v, &PATTERN_4, Some(6), &at, out);
         }
         if let Some(v) = &self.old_todo_date {
             let at = at.key("old_todo_date");
-            crate::validate::str_pattern(v, &PATTERN_4, &at, out);
+            crate::validate::str_pattern(v, &PATTERN_4, Some(6), &at, out);
         }
     }
 }
 
 impl crate::validate::Validate for TodoTimeChanged {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3101,6 +3735,32 @@ impl crate::validate::Validate for TodoTimeChanged {
 }
 
 impl crate::validate::Validate for TodoTimeChangedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "todo:time_changed"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+            && {
+                let v = &self.todo_time;
+                crate::validate::pattern_holds(v, &PATTERN_5)
+            }
+            && match &self.old_todo_time {
+                Some(v) => crate::validate::pattern_holds(v, &PATTERN_5),
+                None => true,
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3109,18 +3769,24 @@ impl crate::validate::Validate for TodoTimeChangedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "todo:time_changed", &at, out);
+            crate::validate::str_const(v, "todo:time_changed", None, &at, out);
         }
         {
             let v = &self.user;
@@ -3130,16 +3796,26 @@ impl crate::validate::Validate for TodoTimeChangedActivity {
         {
             let v = &self.todo_time;
             let at = at.key("todo_time");
-            crate::validate::str_pattern(v, &PATTERN_5, &at, out);
+            crate::validate::str_pattern(v, &PATTERN_5, Some(7), &at, out);
         }
         if let Some(v) = &self.old_todo_time {
             let at = at.key("old_todo_time");
-            crate::validate::str_pattern(v, &PATTERN_5, &at, out);
+            crate::validate::str_pattern(v, &PATTERN_5, Some(7), &at, out);
         }
     }
 }
 
 impl crate::validate::Validate for TodoDoneChanged {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3159,6 +3835,24 @@ impl crate::validate::Validate for TodoDoneChanged {
 }
 
 impl crate::validate::Validate for TodoDoneChangedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "todo:done_changed"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3167,18 +3861,24 @@ impl crate::validate::Validate for TodoDoneChangedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "todo:done_changed", &at, out);
+            crate::validate::str_const(v, "todo:done_changed", None, &at, out);
         }
         {
             let v = &self.user;
@@ -3189,6 +3889,16 @@ impl crate::validate::Validate for TodoDoneChangedActivity {
 }
 
 impl crate::validate::Validate for TodoDeleted {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3208,6 +3918,24 @@ impl crate::validate::Validate for TodoDeleted {
 }
 
 impl crate::validate::Validate for TodoDeletedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "todo:deleted"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3216,18 +3944,24 @@ impl crate::validate::Validate for TodoDeletedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "todo:deleted", &at, out);
+            crate::validate::str_const(v, "todo:deleted", None, &at, out);
         }
         {
             let v = &self.user;
@@ -3238,6 +3972,16 @@ impl crate::validate::Validate for TodoDeletedActivity {
 }
 
 impl crate::validate::Validate for NoteCreated {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3257,6 +4001,24 @@ impl crate::validate::Validate for NoteCreated {
 }
 
 impl crate::validate::Validate for NoteCreatedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "note:created"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3265,18 +4027,24 @@ impl crate::validate::Validate for NoteCreatedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "note:created", &at, out);
+            crate::validate::str_const(v, "note:created", None, &at, out);
         }
         {
             let v = &self.user;
@@ -3287,6 +4055,16 @@ impl crate::validate::Validate for NoteCreatedActivity {
 }
 
 impl crate::validate::Validate for NoteUpdated {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3306,6 +4084,24 @@ impl crate::validate::Validate for NoteUpdated {
 }
 
 impl crate::validate::Validate for NoteUpdatedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "note:updated"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3314,18 +4110,24 @@ impl crate::validate::Validate for NoteUpdatedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "note:updated", &at, out);
+            crate::validate::str_const(v, "note:updated", None, &at, out);
         }
         {
             let v = &self.user;
@@ -3336,6 +4138,16 @@ impl crate::validate::Validate for NoteUpdatedActivity {
 }
 
 impl crate::validate::Validate for NoteDeleted {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3355,6 +4167,24 @@ impl crate::validate::Validate for NoteDeleted {
 }
 
 impl crate::validate::Validate for NoteDeletedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "note:deleted"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3363,18 +4193,24 @@ impl crate::validate::Validate for NoteDeletedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "note:deleted", &at, out);
+            crate::validate::str_const(v, "note:deleted", None, &at, out);
         }
         {
             let v = &self.user;
@@ -3385,6 +4221,16 @@ impl crate::validate::Validate for NoteDeletedActivity {
 }
 
 impl crate::validate::Validate for AttachmentCreated {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3404,6 +4250,28 @@ impl crate::validate::Validate for AttachmentCreated {
 }
 
 impl crate::validate::Validate for AttachmentCreatedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "attachment:created"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+            && {
+                let v = &self.attachment_url;
+                crate::formats::Format::Uri.is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3412,18 +4280,24 @@ impl crate::validate::Validate for AttachmentCreatedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "attachment:created", &at, out);
+            crate::validate::str_const(v, "attachment:created", None, &at, out);
         }
         {
             let v = &self.user;
@@ -3433,12 +4307,22 @@ impl crate::validate::Validate for AttachmentCreatedActivity {
         {
             let v = &self.attachment_url;
             let at = at.key("attachment_url");
-            crate::validate::str_format(v, crate::formats::Format::Uri, &at, out);
+            crate::validate::str_format(v, crate::formats::Format::Uri, None, &at, out);
         }
     }
 }
 
 impl crate::validate::Validate for AttachmentDeleted {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3458,6 +4342,24 @@ impl crate::validate::Validate for AttachmentDeleted {
 }
 
 impl crate::validate::Validate for AttachmentDeletedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "attachment:deleted"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3466,18 +4368,24 @@ impl crate::validate::Validate for AttachmentDeletedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "attachment:deleted", &at, out);
+            crate::validate::str_const(v, "attachment:deleted", None, &at, out);
         }
         {
             let v = &self.user;
@@ -3488,6 +4396,16 @@ impl crate::validate::Validate for AttachmentDeletedActivity {
 }
 
 impl crate::validate::Validate for RecordCreated {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3507,6 +4425,24 @@ impl crate::validate::Validate for RecordCreated {
 }
 
 impl crate::validate::Validate for RecordCreatedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "record:created"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3515,18 +4451,24 @@ impl crate::validate::Validate for RecordCreatedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "record:created", &at, out);
+            crate::validate::str_const(v, "record:created", None, &at, out);
         }
         {
             let v = &self.user;
@@ -3537,6 +4479,16 @@ impl crate::validate::Validate for RecordCreatedActivity {
 }
 
 impl crate::validate::Validate for RecordUpdated {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3556,6 +4508,24 @@ impl crate::validate::Validate for RecordUpdated {
 }
 
 impl crate::validate::Validate for RecordUpdatedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "record:updated"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3564,18 +4534,24 @@ impl crate::validate::Validate for RecordUpdatedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "record:updated", &at, out);
+            crate::validate::str_const(v, "record:updated", None, &at, out);
         }
         {
             let v = &self.user;
@@ -3586,6 +4562,16 @@ impl crate::validate::Validate for RecordUpdatedActivity {
 }
 
 impl crate::validate::Validate for RecordDeleted {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3605,6 +4591,24 @@ impl crate::validate::Validate for RecordDeleted {
 }
 
 impl crate::validate::Validate for RecordDeletedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "record:deleted"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3613,18 +4617,24 @@ impl crate::validate::Validate for RecordDeletedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "record:deleted", &at, out);
+            crate::validate::str_const(v, "record:deleted", None, &at, out);
         }
         {
             let v = &self.user;
@@ -3635,6 +4645,16 @@ impl crate::validate::Validate for RecordDeletedActivity {
 }
 
 impl crate::validate::Validate for ContactAdded {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3654,6 +4674,24 @@ impl crate::validate::Validate for ContactAdded {
 }
 
 impl crate::validate::Validate for ContactAddedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "contact:added"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3662,18 +4700,24 @@ impl crate::validate::Validate for ContactAddedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "contact:added", &at, out);
+            crate::validate::str_const(v, "contact:added", None, &at, out);
         }
         {
             let v = &self.user;
@@ -3684,6 +4728,16 @@ impl crate::validate::Validate for ContactAddedActivity {
 }
 
 impl crate::validate::Validate for ContactRemoved {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3703,6 +4757,24 @@ impl crate::validate::Validate for ContactRemoved {
 }
 
 impl crate::validate::Validate for ContactRemovedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "contact:removed"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3711,18 +4783,24 @@ impl crate::validate::Validate for ContactRemovedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "contact:removed", &at, out);
+            crate::validate::str_const(v, "contact:removed", None, &at, out);
         }
         {
             let v = &self.user;
@@ -3733,6 +4811,16 @@ impl crate::validate::Validate for ContactRemovedActivity {
 }
 
 impl crate::validate::Validate for ProductAdded {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3752,6 +4840,40 @@ impl crate::validate::Validate for ProductAdded {
 }
 
 impl crate::validate::Validate for ProductAddedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "product:added"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+            && {
+                let v = &self.product_quantity;
+                match v {
+                    StringOrNumber::String(x) => pattern_3(x),
+                    StringOrNumber::Number(_) => true,
+                }
+            }
+            && match &self.product_price {
+                Some(v) => {
+                    match v {
+                        StringOrNumber::String(x) => pattern_3(x),
+                        StringOrNumber::Number(_) => true,
+                    }
+                }
+                None => true,
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3760,18 +4882,24 @@ impl crate::validate::Validate for ProductAddedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "product:added", &at, out);
+            crate::validate::str_const(v, "product:added", None, &at, out);
         }
         {
             let v = &self.user;
@@ -3787,6 +4915,7 @@ impl crate::validate::Validate for ProductAddedActivity {
                         x,
                         pattern_3(x),
                         &PATTERN_3,
+                        Some(4),
                         &at,
                         out,
                     );
@@ -3802,6 +4931,7 @@ impl crate::validate::Validate for ProductAddedActivity {
                         x,
                         pattern_3(x),
                         &PATTERN_3,
+                        Some(4),
                         &at,
                         out,
                     );
@@ -3813,6 +4943,16 @@ impl crate::validate::Validate for ProductAddedActivity {
 }
 
 impl crate::validate::Validate for ProductRemoved {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3832,6 +4972,31 @@ impl crate::validate::Validate for ProductRemoved {
 }
 
 impl crate::validate::Validate for ProductRemovedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "product:removed"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+            && {
+                let v = &self.product_quantity;
+                match v {
+                    StringOrNumber::String(x) => pattern_3(x),
+                    StringOrNumber::Number(_) => true,
+                }
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3840,18 +5005,24 @@ impl crate::validate::Validate for ProductRemovedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "product:removed", &at, out);
+            crate::validate::str_const(v, "product:removed", None, &at, out);
         }
         {
             let v = &self.user;
@@ -3867,6 +5038,7 @@ impl crate::validate::Validate for ProductRemovedActivity {
                         x,
                         pattern_3(x),
                         &PATTERN_3,
+                        Some(4),
                         &at,
                         out,
                     );
@@ -3878,6 +5050,16 @@ impl crate::validate::Validate for ProductRemovedActivity {
 }
 
 impl crate::validate::Validate for ZoneAdded {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3897,6 +5079,24 @@ impl crate::validate::Validate for ZoneAdded {
 }
 
 impl crate::validate::Validate for ZoneAddedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "zone:added"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3905,18 +5105,24 @@ impl crate::validate::Validate for ZoneAddedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "zone:added", &at, out);
+            crate::validate::str_const(v, "zone:added", None, &at, out);
         }
         {
             let v = &self.user;
@@ -3927,6 +5133,16 @@ impl crate::validate::Validate for ZoneAddedActivity {
 }
 
 impl crate::validate::Validate for ZoneRemoved {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3946,6 +5162,24 @@ impl crate::validate::Validate for ZoneRemoved {
 }
 
 impl crate::validate::Validate for ZoneRemovedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "zone:removed"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3954,18 +5188,24 @@ impl crate::validate::Validate for ZoneRemovedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "zone:removed", &at, out);
+            crate::validate::str_const(v, "zone:removed", None, &at, out);
         }
         {
             let v = &self.user;
@@ -3976,6 +5216,16 @@ impl crate::validate::Validate for ZoneRemovedActivity {
 }
 
 impl crate::validate::Validate for SourceAdded {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3995,6 +5245,24 @@ impl crate::validate::Validate for SourceAdded {
 }
 
 impl crate::validate::Validate for SourceAddedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "source:added"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -4003,18 +5271,24 @@ impl crate::validate::Validate for SourceAddedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "source:added", &at, out);
+            crate::validate::str_const(v, "source:added", None, &at, out);
         }
         {
             let v = &self.user;
@@ -4025,6 +5299,16 @@ impl crate::validate::Validate for SourceAddedActivity {
 }
 
 impl crate::validate::Validate for SourceRemoved {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -4044,6 +5328,24 @@ impl crate::validate::Validate for SourceRemoved {
 }
 
 impl crate::validate::Validate for SourceRemovedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "source:removed"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -4052,18 +5354,24 @@ impl crate::validate::Validate for SourceRemovedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "source:removed", &at, out);
+            crate::validate::str_const(v, "source:removed", None, &at, out);
         }
         {
             let v = &self.user;
@@ -4074,6 +5382,16 @@ impl crate::validate::Validate for SourceRemovedActivity {
 }
 
 impl crate::validate::Validate for EmailReceived {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.activity;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -4093,6 +5411,24 @@ impl crate::validate::Validate for EmailReceived {
 }
 
 impl crate::validate::Validate for EmailReceivedActivity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_1(v) && crate::formats::Format::DateTime.is_valid(v)
+            }
+            && {
+                let v = &self.type_;
+                v.as_str() == "email:received"
+            }
+            && {
+                let v = &self.user;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -4101,18 +5437,24 @@ impl crate::validate::Validate for EmailReceivedActivity {
         {
             let v = &self.id;
             let at = at.key("_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("created_at");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
-            crate::validate::str_format(v, crate::formats::Format::DateTime, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::DateTime,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "email:received", &at, out);
+            crate::validate::str_const(v, "email:received", None, &at, out);
         }
         {
             let v = &self.user;

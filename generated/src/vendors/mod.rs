@@ -33,19 +33,34 @@ pub enum AnyDelivery {
     ZohoSalesiq(zoho_salesiq::Delivery),
 }
 
-/// Parses and validates a body of the vendor `vendor` (an id of [`VENDORS`]); `None`
-/// for an unknown vendor id.
+/// Parses and validates a body of the vendor `vendor` (an id of [`VENDORS`]), refusing
+/// it for its documented violations only; `None` for an unknown vendor id.
 pub fn parse(
     vendor: &str,
     body: &[u8],
 ) -> Option<Result<AnyDelivery, crate::ParseError>> {
+    parse_with(vendor, body, crate::Strictness::Documented)
+}
+
+/// [`parse`], refusing what `strictness` says.
+pub fn parse_with(
+    vendor: &str,
+    body: &[u8],
+    strictness: crate::Strictness,
+) -> Option<Result<AnyDelivery, crate::ParseError>> {
     Some(
         match vendor {
-            "breakcold" => breakcold::parse(body).map(AnyDelivery::Breakcold),
-            "clinchpad" => clinchpad::parse(body).map(AnyDelivery::Clinchpad),
-            "spotio" => spotio::parse(body).map(AnyDelivery::Spotio),
-            "tomba" => tomba::parse(body).map(AnyDelivery::Tomba),
-            "zoho-salesiq" => zoho_salesiq::parse(body).map(AnyDelivery::ZohoSalesiq),
+            "breakcold" => {
+                breakcold::parse_with(body, strictness).map(AnyDelivery::Breakcold)
+            }
+            "clinchpad" => {
+                clinchpad::parse_with(body, strictness).map(AnyDelivery::Clinchpad)
+            }
+            "spotio" => spotio::parse_with(body, strictness).map(AnyDelivery::Spotio),
+            "tomba" => tomba::parse_with(body, strictness).map(AnyDelivery::Tomba),
+            "zoho-salesiq" => {
+                zoho_salesiq::parse_with(body, strictness).map(AnyDelivery::ZohoSalesiq)
+            }
             _ => return None,
         },
     )
@@ -98,6 +113,16 @@ impl AnyDelivery {
             AnyDelivery::ZohoSalesiq(d) => {
                 d.events.iter().map(|e| (e.event_type(), e.to_value())).collect()
             }
+        }
+    }
+    /// The observed rules the body breaks (see [`crate::Delivery::notes`]).
+    pub fn notes(&self) -> &[crate::Violation] {
+        match self {
+            AnyDelivery::Breakcold(d) => &d.notes,
+            AnyDelivery::Clinchpad(d) => &d.notes,
+            AnyDelivery::Spotio(d) => &d.notes,
+            AnyDelivery::Tomba(d) => &d.notes,
+            AnyDelivery::ZohoSalesiq(d) => &d.notes,
         }
     }
 }

@@ -96,6 +96,27 @@ impl Event {
 }
 
 impl crate::validate::Validate for Event {
+    fn is_valid(&self) -> bool {
+        match self {
+            Event::ActivityCreated(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::ActivityDeleted(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::ActivityUpdated(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::ActivityDone(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::AppointmentCreated(e) => {
+                crate::validate::Validate::is_valid(e.as_ref())
+            }
+            Event::AppointmentUpdated(e) => {
+                crate::validate::Validate::is_valid(e.as_ref())
+            }
+            Event::AppointmentDeleted(e) => {
+                crate::validate::Validate::is_valid(e.as_ref())
+            }
+            Event::LeadAdded(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadDeleted(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::LeadUpdated(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::Unknown(u) => crate::dispatch::unknown_is_valid::<EnvelopeEvent>(u),
+        }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -160,9 +181,19 @@ pub fn derived_json_schema(event_type: &str) -> Option<schemars::Schema> {
 }
 
 /// Parses and validates a request body: every event typed, every violation of the
-/// catalog's schemas reported with its JSON pointer.
+/// catalog's documented rules reported with its JSON pointer; the observed rules the
+/// body breaks are its `notes`.
 pub fn parse(body: &[u8]) -> Result<Delivery, crate::ParseError> {
-    parse_unvalidated(body)?.validated()
+    parse_with(body, crate::Strictness::Documented)
+}
+
+/// [`parse`], refusing what `strictness` says: with `Strictness::Observed` a body that
+/// breaks an observed rule is refused too.
+pub fn parse_with(
+    body: &[u8],
+    strictness: crate::Strictness,
+) -> Result<Delivery, crate::ParseError> {
+    parse_unvalidated(body)?.validated_with(strictness)
 }
 
 /// Parses a request body into typed events without the checks serde cannot make
@@ -176,6 +207,7 @@ pub fn parse_unvalidated(body: &[u8]) -> Result<Delivery, crate::ParseError> {
             events.len(),
             Some(1),
             None,
+            None,
             &crate::validate::At::Root("/payload"),
             &mut envelope_violations,
         );
@@ -183,6 +215,7 @@ pub fn parse_unvalidated(body: &[u8]) -> Result<Delivery, crate::ParseError> {
             events,
             events_pointer: Some("/payload"),
             envelope_violations,
+            notes: Vec::new(),
         });
     }
     parse_located(body)
@@ -197,6 +230,7 @@ fn parse_located(body: &[u8]) -> Result<Delivery, crate::ParseError> {
         items.len(),
         Some(1),
         None,
+        None,
         &crate::validate::At::Root("/payload"),
         &mut envelope_violations,
     );
@@ -209,6 +243,7 @@ fn parse_located(body: &[u8]) -> Result<Delivery, crate::ParseError> {
         events,
         events_pointer: Some("/payload"),
         envelope_violations,
+        notes: Vec::new(),
     })
 }
 
@@ -509,7 +544,7 @@ pub struct ActivityCreatedEvent {
 /// The activity object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Activity {
-    /// An identifier (the table says string, the example sends a number: 536061869).
+    /// An identifier (the table says string, the example sends a number: 536061869). A string of digits is the observed string form (ERRATA 4), not a documented one.
     pub id: StringOrInteger,
     /// Title
     pub title: String,
@@ -612,29 +647,92 @@ pub struct Lead {
     pub next_activity_time: Option<String>,
 }
 
-/// A lead's `address` (the lead table types it "object" and gives no description; the attributes are those of the document's examples).
+/// A lead's `address` (the lead table types it "object" and gives no description; the attributes are those of the document's examples, which all carry the same nine: observed, not required, ERRATA 11).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Address {
     /// The whole address on one line ("plac Dwóch Miast 1, 80-344 Gdańsk, Poland").
-    #[serde(rename = "fullAddress")]
-    pub full_address: String,
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #11).
+    #[serde(
+        rename = "fullAddress",
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub full_address: Option<String>,
     /// Latitude in degrees (54.426445545222734).
-    pub lat: serde_json::Number,
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #11).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub lat: Option<serde_json::Number>,
     /// Longitude in degrees (18.58053313396899).
-    pub lng: serde_json::Number,
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #11).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub lng: Option<serde_json::Number>,
     /// Street (the document's example holds "Pomorskie", the state, here).
-    pub street: String,
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #11).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub street: Option<String>,
     /// House number, as a string ("1").
-    #[serde(rename = "houseNumber")]
-    pub house_number: String,
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #11).
+    #[serde(
+        rename = "houseNumber",
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub house_number: Option<String>,
     /// Postal code ("80-344").
-    pub zip: String,
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #11).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub zip: Option<String>,
     /// City ("Gdańsk").
-    pub city: String,
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #11).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub city: Option<String>,
     /// State or province ("Pomorskie").
-    pub state: String,
-    /// Country as an ISO 3166-1 alpha-2 code ("PL").
-    pub country: String,
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #11).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub state: Option<String>,
+    /// Country ("PL", the only value shown: the ISO 3166-1 alpha-2 form is observed, ERRATA 11).
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #11).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub country: Option<String>,
 }
 
 /// An entry of a lead's or contact's `fields` array ("An array of fields"): a custom or contact field with its values. The document gives no table for it; the attributes are those of its examples.
@@ -676,7 +774,7 @@ pub struct ActivityDeletedEvent {
 /// The activity carried by a *.deleted event. The document does not say what a deletion carries: only `id` is required; the other attributes, when sent (the object as it was before the deletion), are typed as in the full object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ActivityDeleted {
-    /// An identifier (the table says string, the example sends a number: 536061869).
+    /// An identifier (the table says string, the example sends a number: 536061869). A string of digits is the observed string form (ERRATA 4), not a documented one.
     pub id: StringOrInteger,
     /// Title
     #[serde(
@@ -1099,6 +1197,16 @@ pub enum StringOrInteger {
 }
 
 impl crate::validate::Validate for EnvelopeEvent {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.date;
+            pattern_0(v) && crate::formats::day_exists(v)
+        })
+            && {
+                let v = &self.type_;
+                pattern_1(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1108,13 +1216,14 @@ impl crate::validate::Validate for EnvelopeEvent {
             let v = &self.date;
             let at = at.key("date");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -1123,12 +1232,26 @@ impl crate::validate::Validate for EnvelopeEvent {
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
         }
     }
 }
 
 impl crate::validate::Validate for ActivityCreatedEvent {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.data;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.type_;
+                v.as_str() == "activity.created"
+            }
+            && {
+                let v = &self.date;
+                pattern_0(v) && crate::formats::day_exists(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1142,19 +1265,20 @@ impl crate::validate::Validate for ActivityCreatedEvent {
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "activity.created", &at, out);
+            crate::validate::str_const(v, "activity.created", None, &at, out);
         }
         {
             let v = &self.date;
             let at = at.key("date");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -1164,6 +1288,53 @@ impl crate::validate::Validate for ActivityCreatedEvent {
 }
 
 impl crate::validate::Validate for Activity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            match v {
+                StringOrInteger::String(x) => pattern_2(x),
+                StringOrInteger::Integer(x) => {
+                    crate::validate::bound_holds(
+                        *x as f64,
+                        crate::validate::Bound::Minimum,
+                        1f64,
+                    )
+                }
+            }
+        })
+            && {
+                let v = &self.date;
+                pattern_0(v) && crate::formats::day_exists(v)
+            }
+            && {
+                let v = &self.duration;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    0f64,
+                )
+            }
+            && {
+                let v = &self.previous_stage_id;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    0f64,
+                )
+            }
+            && {
+                let v = &self.stage_id;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    0f64,
+                )
+            }
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1178,6 +1349,7 @@ impl crate::validate::Validate for Activity {
                         x,
                         pattern_2(x),
                         &PATTERN_2,
+                        Some(4),
                         &at,
                         out,
                     );
@@ -1187,6 +1359,7 @@ impl crate::validate::Validate for Activity {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1f64,
+                        None,
                         &at,
                         out,
                     );
@@ -1197,13 +1370,14 @@ impl crate::validate::Validate for Activity {
             let v = &self.date;
             let at = at.key("date");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -1216,6 +1390,7 @@ impl crate::validate::Validate for Activity {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 0f64,
+                None,
                 &at,
                 out,
             );
@@ -1227,6 +1402,7 @@ impl crate::validate::Validate for Activity {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 0f64,
+                None,
                 &at,
                 out,
             );
@@ -1238,6 +1414,7 @@ impl crate::validate::Validate for Activity {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 0f64,
+                None,
                 &at,
                 out,
             );
@@ -1251,6 +1428,88 @@ impl crate::validate::Validate for Activity {
 }
 
 impl crate::validate::Validate for Lead {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_3(v)
+        })
+            && {
+                let v = &self.created_at;
+                pattern_0(v) && crate::formats::day_exists(v)
+            }
+            && {
+                let v = &self.updated_at;
+                pattern_0(v) && crate::formats::day_exists(v)
+            }
+            && {
+                let v = &self.assigned_user_id;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    1f64,
+                )
+            }
+            && {
+                let v = &self.assigned_user_email;
+                crate::formats::Format::Email.is_valid(v)
+            }
+            && match &self.assigned_user_phone {
+                Some(v) => pattern_4(v),
+                None => true,
+            }
+            && {
+                let v = &self.updated_at_user_email;
+                crate::formats::Format::Email.is_valid(v)
+            }
+            && {
+                let v = &self.address;
+                crate::validate::Validate::is_valid(v)
+            }
+            && {
+                let v = &self.fields;
+                v.iter().all(crate::validate::Validate::is_valid)
+            }
+            && {
+                let v = &self.contacts;
+                v.iter().all(crate::validate::Validate::is_valid)
+            }
+            && {
+                let v = &self.stage_id;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    0f64,
+                )
+            }
+            && {
+                let v = &self.last_activity_time;
+                pattern_0(v) && crate::formats::day_exists(v)
+            }
+            && {
+                let v = &self.visits_count;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    0f64,
+                )
+            }
+            && {
+                let v = &self.date_of_assignment;
+                pattern_0(v) && crate::formats::day_exists(v)
+            }
+            && {
+                let v = &self.call_count;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    0f64,
+                )
+            }
+            && match &self.next_activity_time {
+                Some(v) => pattern_0(v) && crate::formats::day_exists(v),
+                None => true,
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1259,19 +1518,20 @@ impl crate::validate::Validate for Lead {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.created_at;
             let at = at.key("createdAt");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -1281,13 +1541,14 @@ impl crate::validate::Validate for Lead {
             let v = &self.updated_at;
             let at = at.key("updatedAt");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -1300,6 +1561,7 @@ impl crate::validate::Validate for Lead {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 1f64,
+                None,
                 &at,
                 out,
             );
@@ -1307,16 +1569,28 @@ impl crate::validate::Validate for Lead {
         {
             let v = &self.assigned_user_email;
             let at = at.key("assignedUserEmail");
-            crate::validate::str_format(v, crate::formats::Format::Email, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::Email,
+                None,
+                &at,
+                out,
+            );
         }
         if let Some(v) = &self.assigned_user_phone {
             let at = at.key("assignedUserPhone");
-            crate::validate::pattern_result(v, pattern_4(v), &PATTERN_4, &at, out);
+            crate::validate::pattern_result(v, pattern_4(v), &PATTERN_4, None, &at, out);
         }
         {
             let v = &self.updated_at_user_email;
             let at = at.key("updatedAtUserEmail");
-            crate::validate::str_format(v, crate::formats::Format::Email, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::Email,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.address;
@@ -1346,6 +1620,7 @@ impl crate::validate::Validate for Lead {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 0f64,
+                None,
                 &at,
                 out,
             );
@@ -1354,13 +1629,14 @@ impl crate::validate::Validate for Lead {
             let v = &self.last_activity_time;
             let at = at.key("lastActivityTime");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -1373,6 +1649,7 @@ impl crate::validate::Validate for Lead {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 0f64,
+                None,
                 &at,
                 out,
             );
@@ -1381,13 +1658,14 @@ impl crate::validate::Validate for Lead {
             let v = &self.date_of_assignment;
             let at = at.key("dateOfAssignment");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -1400,6 +1678,7 @@ impl crate::validate::Validate for Lead {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 0f64,
+                None,
                 &at,
                 out,
             );
@@ -1407,13 +1686,14 @@ impl crate::validate::Validate for Lead {
         if let Some(v) = &self.next_activity_time {
             let at = at.key("nextActivityTime");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -1423,56 +1703,145 @@ impl crate::validate::Validate for Lead {
 }
 
 impl crate::validate::Validate for Address {
+    fn is_valid(&self) -> bool {
+        self.full_address.is_some()
+            && match &self.lat {
+                Some(v) => {
+                    crate::validate::bound_holds(
+                        v.as_f64().unwrap_or(f64::NAN),
+                        crate::validate::Bound::Minimum,
+                        -90f64,
+                    )
+                        && crate::validate::bound_holds(
+                            v.as_f64().unwrap_or(f64::NAN),
+                            crate::validate::Bound::Maximum,
+                            90f64,
+                        )
+                }
+                None => false,
+            }
+            && match &self.lng {
+                Some(v) => {
+                    crate::validate::bound_holds(
+                        v.as_f64().unwrap_or(f64::NAN),
+                        crate::validate::Bound::Minimum,
+                        -180f64,
+                    )
+                        && crate::validate::bound_holds(
+                            v.as_f64().unwrap_or(f64::NAN),
+                            crate::validate::Bound::Maximum,
+                            180f64,
+                        )
+                }
+                None => false,
+            } && self.street.is_some() && self.house_number.is_some()
+            && self.zip.is_some() && self.city.is_some() && self.state.is_some()
+            && match &self.country {
+                Some(v) => pattern_5(v),
+                None => false,
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
         out: &mut Vec<crate::validate::Violation>,
     ) {
-        {
-            let v = &self.lat;
-            let at = at.key("lat");
-            crate::validate::number_bound(
-                v.as_f64().unwrap_or(f64::NAN),
-                crate::validate::Bound::Minimum,
-                -90f64,
-                &at,
-                out,
-            );
-            crate::validate::number_bound(
-                v.as_f64().unwrap_or(f64::NAN),
-                crate::validate::Bound::Maximum,
-                90f64,
-                &at,
-                out,
-            );
+        match &self.full_address {
+            Some(_) => {}
+            None => crate::validate::missing("fullAddress", 11, at, out),
         }
-        {
-            let v = &self.lng;
-            let at = at.key("lng");
-            crate::validate::number_bound(
-                v.as_f64().unwrap_or(f64::NAN),
-                crate::validate::Bound::Minimum,
-                -180f64,
-                &at,
-                out,
-            );
-            crate::validate::number_bound(
-                v.as_f64().unwrap_or(f64::NAN),
-                crate::validate::Bound::Maximum,
-                180f64,
-                &at,
-                out,
-            );
+        match &self.lat {
+            Some(v) => {
+                let at = at.key("lat");
+                crate::validate::number_bound(
+                    v.as_f64().unwrap_or(f64::NAN),
+                    crate::validate::Bound::Minimum,
+                    -90f64,
+                    None,
+                    &at,
+                    out,
+                );
+                crate::validate::number_bound(
+                    v.as_f64().unwrap_or(f64::NAN),
+                    crate::validate::Bound::Maximum,
+                    90f64,
+                    None,
+                    &at,
+                    out,
+                );
+            }
+            None => crate::validate::missing("lat", 11, at, out),
         }
-        {
-            let v = &self.country;
-            let at = at.key("country");
-            crate::validate::pattern_result(v, pattern_5(v), &PATTERN_5, &at, out);
+        match &self.lng {
+            Some(v) => {
+                let at = at.key("lng");
+                crate::validate::number_bound(
+                    v.as_f64().unwrap_or(f64::NAN),
+                    crate::validate::Bound::Minimum,
+                    -180f64,
+                    None,
+                    &at,
+                    out,
+                );
+                crate::validate::number_bound(
+                    v.as_f64().unwrap_or(f64::NAN),
+                    crate::validate::Bound::Maximum,
+                    180f64,
+                    None,
+                    &at,
+                    out,
+                );
+            }
+            None => crate::validate::missing("lng", 11, at, out),
+        }
+        match &self.street {
+            Some(_) => {}
+            None => crate::validate::missing("street", 11, at, out),
+        }
+        match &self.house_number {
+            Some(_) => {}
+            None => crate::validate::missing("houseNumber", 11, at, out),
+        }
+        match &self.zip {
+            Some(_) => {}
+            None => crate::validate::missing("zip", 11, at, out),
+        }
+        match &self.city {
+            Some(_) => {}
+            None => crate::validate::missing("city", 11, at, out),
+        }
+        match &self.state {
+            Some(_) => {}
+            None => crate::validate::missing("state", 11, at, out),
+        }
+        match &self.country {
+            Some(v) => {
+                let at = at.key("country");
+                crate::validate::pattern_result(
+                    v,
+                    pattern_5(v),
+                    &PATTERN_5,
+                    Some(11),
+                    &at,
+                    out,
+                );
+            }
+            None => crate::validate::missing("country", 11, at, out),
         }
     }
 }
 
 impl crate::validate::Validate for Field {
+    fn is_valid(&self) -> bool {
+        {
+            let v = &self.id;
+            crate::validate::bound_holds(
+                *v as f64,
+                crate::validate::Bound::Minimum,
+                1f64,
+            )
+        }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1485,6 +1854,7 @@ impl crate::validate::Validate for Field {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 1f64,
+                None,
                 &at,
                 out,
             );
@@ -1493,6 +1863,12 @@ impl crate::validate::Validate for Field {
 }
 
 impl crate::validate::Validate for Contact {
+    fn is_valid(&self) -> bool {
+        {
+            let v = &self.fields;
+            v.iter().all(crate::validate::Validate::is_valid)
+        }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1510,6 +1886,20 @@ impl crate::validate::Validate for Contact {
 }
 
 impl crate::validate::Validate for ActivityDeletedEvent {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.data;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.type_;
+                v.as_str() == "activity.deleted"
+            }
+            && {
+                let v = &self.date;
+                pattern_0(v) && crate::formats::day_exists(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1523,19 +1913,20 @@ impl crate::validate::Validate for ActivityDeletedEvent {
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "activity.deleted", &at, out);
+            crate::validate::str_const(v, "activity.deleted", None, &at, out);
         }
         {
             let v = &self.date;
             let at = at.key("date");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -1545,6 +1936,59 @@ impl crate::validate::Validate for ActivityDeletedEvent {
 }
 
 impl crate::validate::Validate for ActivityDeleted {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            match v {
+                StringOrInteger::String(x) => pattern_2(x),
+                StringOrInteger::Integer(x) => {
+                    crate::validate::bound_holds(
+                        *x as f64,
+                        crate::validate::Bound::Minimum,
+                        1f64,
+                    )
+                }
+            }
+        })
+            && match &self.date {
+                Some(v) => pattern_0(v) && crate::formats::day_exists(v),
+                None => true,
+            }
+            && match &self.duration {
+                Some(v) => {
+                    crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Minimum,
+                        0f64,
+                    )
+                }
+                None => true,
+            }
+            && match &self.previous_stage_id {
+                Some(v) => {
+                    crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Minimum,
+                        0f64,
+                    )
+                }
+                None => true,
+            }
+            && match &self.stage_id {
+                Some(v) => {
+                    crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Minimum,
+                        0f64,
+                    )
+                }
+                None => true,
+            }
+            && match &self.lead {
+                Some(v) => crate::validate::Validate::is_valid(v),
+                None => true,
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1559,6 +2003,7 @@ impl crate::validate::Validate for ActivityDeleted {
                         x,
                         pattern_2(x),
                         &PATTERN_2,
+                        Some(4),
                         &at,
                         out,
                     );
@@ -1568,6 +2013,7 @@ impl crate::validate::Validate for ActivityDeleted {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1f64,
+                        None,
                         &at,
                         out,
                     );
@@ -1577,13 +2023,14 @@ impl crate::validate::Validate for ActivityDeleted {
         if let Some(v) = &self.date {
             let at = at.key("date");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -1595,6 +2042,7 @@ impl crate::validate::Validate for ActivityDeleted {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 0f64,
+                None,
                 &at,
                 out,
             );
@@ -1605,6 +2053,7 @@ impl crate::validate::Validate for ActivityDeleted {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 0f64,
+                None,
                 &at,
                 out,
             );
@@ -1615,6 +2064,7 @@ impl crate::validate::Validate for ActivityDeleted {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 0f64,
+                None,
                 &at,
                 out,
             );
@@ -1627,6 +2077,20 @@ impl crate::validate::Validate for ActivityDeleted {
 }
 
 impl crate::validate::Validate for ActivityUpdatedEvent {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.data;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.type_;
+                v.as_str() == "activity.updated"
+            }
+            && {
+                let v = &self.date;
+                pattern_0(v) && crate::formats::day_exists(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1640,19 +2104,20 @@ impl crate::validate::Validate for ActivityUpdatedEvent {
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "activity.updated", &at, out);
+            crate::validate::str_const(v, "activity.updated", None, &at, out);
         }
         {
             let v = &self.date;
             let at = at.key("date");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -1662,6 +2127,20 @@ impl crate::validate::Validate for ActivityUpdatedEvent {
 }
 
 impl crate::validate::Validate for ActivityDoneEvent {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.data;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.type_;
+                v.as_str() == "activity.done"
+            }
+            && {
+                let v = &self.date;
+                pattern_0(v) && crate::formats::day_exists(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1675,19 +2154,20 @@ impl crate::validate::Validate for ActivityDoneEvent {
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "activity.done", &at, out);
+            crate::validate::str_const(v, "activity.done", None, &at, out);
         }
         {
             let v = &self.date;
             let at = at.key("date");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -1697,6 +2177,20 @@ impl crate::validate::Validate for ActivityDoneEvent {
 }
 
 impl crate::validate::Validate for AppointmentCreatedEvent {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.data;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.type_;
+                v.as_str() == "appointment.created"
+            }
+            && {
+                let v = &self.date;
+                pattern_0(v) && crate::formats::day_exists(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1710,19 +2204,20 @@ impl crate::validate::Validate for AppointmentCreatedEvent {
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "appointment.created", &at, out);
+            crate::validate::str_const(v, "appointment.created", None, &at, out);
         }
         {
             let v = &self.date;
             let at = at.key("date");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -1732,6 +2227,32 @@ impl crate::validate::Validate for AppointmentCreatedEvent {
 }
 
 impl crate::validate::Validate for Appointment {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            crate::validate::bound_holds(
+                *v as f64,
+                crate::validate::Bound::Minimum,
+                1f64,
+            )
+        })
+            && {
+                let v = &self.duration_in_minutes;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    0f64,
+                )
+            }
+            && {
+                let v = &self.date;
+                pattern_0(v) && crate::formats::day_exists(v)
+            }
+            && {
+                let v = &self.lead;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1744,6 +2265,7 @@ impl crate::validate::Validate for Appointment {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 1f64,
+                None,
                 &at,
                 out,
             );
@@ -1755,6 +2277,7 @@ impl crate::validate::Validate for Appointment {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 0f64,
+                None,
                 &at,
                 out,
             );
@@ -1763,13 +2286,14 @@ impl crate::validate::Validate for Appointment {
             let v = &self.date;
             let at = at.key("date");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -1784,6 +2308,20 @@ impl crate::validate::Validate for Appointment {
 }
 
 impl crate::validate::Validate for AppointmentUpdatedEvent {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.data;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.type_;
+                v.as_str() == "appointment.updated"
+            }
+            && {
+                let v = &self.date;
+                pattern_0(v) && crate::formats::day_exists(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1797,19 +2335,20 @@ impl crate::validate::Validate for AppointmentUpdatedEvent {
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "appointment.updated", &at, out);
+            crate::validate::str_const(v, "appointment.updated", None, &at, out);
         }
         {
             let v = &self.date;
             let at = at.key("date");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -1819,6 +2358,20 @@ impl crate::validate::Validate for AppointmentUpdatedEvent {
 }
 
 impl crate::validate::Validate for AppointmentDeletedEvent {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.data;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.type_;
+                v.as_str() == "appointment.deleted"
+            }
+            && {
+                let v = &self.date;
+                pattern_0(v) && crate::formats::day_exists(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1832,19 +2385,20 @@ impl crate::validate::Validate for AppointmentDeletedEvent {
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "appointment.deleted", &at, out);
+            crate::validate::str_const(v, "appointment.deleted", None, &at, out);
         }
         {
             let v = &self.date;
             let at = at.key("date");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -1854,6 +2408,34 @@ impl crate::validate::Validate for AppointmentDeletedEvent {
 }
 
 impl crate::validate::Validate for AppointmentDeleted {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            crate::validate::bound_holds(
+                *v as f64,
+                crate::validate::Bound::Minimum,
+                1f64,
+            )
+        })
+            && match &self.duration_in_minutes {
+                Some(v) => {
+                    crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Minimum,
+                        0f64,
+                    )
+                }
+                None => true,
+            }
+            && match &self.date {
+                Some(v) => pattern_0(v) && crate::formats::day_exists(v),
+                None => true,
+            }
+            && match &self.lead {
+                Some(v) => crate::validate::Validate::is_valid(v),
+                None => true,
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1866,6 +2448,7 @@ impl crate::validate::Validate for AppointmentDeleted {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 1f64,
+                None,
                 &at,
                 out,
             );
@@ -1876,6 +2459,7 @@ impl crate::validate::Validate for AppointmentDeleted {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 0f64,
+                None,
                 &at,
                 out,
             );
@@ -1883,13 +2467,14 @@ impl crate::validate::Validate for AppointmentDeleted {
         if let Some(v) = &self.date {
             let at = at.key("date");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -1903,6 +2488,20 @@ impl crate::validate::Validate for AppointmentDeleted {
 }
 
 impl crate::validate::Validate for LeadAddedEvent {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.data;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.type_;
+                v.as_str() == "lead.added"
+            }
+            && {
+                let v = &self.date;
+                pattern_0(v) && crate::formats::day_exists(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1916,19 +2515,20 @@ impl crate::validate::Validate for LeadAddedEvent {
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "lead.added", &at, out);
+            crate::validate::str_const(v, "lead.added", None, &at, out);
         }
         {
             let v = &self.date;
             let at = at.key("date");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -1938,6 +2538,20 @@ impl crate::validate::Validate for LeadAddedEvent {
 }
 
 impl crate::validate::Validate for LeadDeletedEvent {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.data;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.type_;
+                v.as_str() == "lead.deleted"
+            }
+            && {
+                let v = &self.date;
+                pattern_0(v) && crate::formats::day_exists(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1951,19 +2565,20 @@ impl crate::validate::Validate for LeadDeletedEvent {
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "lead.deleted", &at, out);
+            crate::validate::str_const(v, "lead.deleted", None, &at, out);
         }
         {
             let v = &self.date;
             let at = at.key("date");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -1973,6 +2588,96 @@ impl crate::validate::Validate for LeadDeletedEvent {
 }
 
 impl crate::validate::Validate for LeadDeleted {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_3(v)
+        })
+            && match &self.created_at {
+                Some(v) => pattern_0(v) && crate::formats::day_exists(v),
+                None => true,
+            }
+            && match &self.updated_at {
+                Some(v) => pattern_0(v) && crate::formats::day_exists(v),
+                None => true,
+            }
+            && match &self.assigned_user_id {
+                Some(v) => {
+                    crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Minimum,
+                        1f64,
+                    )
+                }
+                None => true,
+            }
+            && match &self.assigned_user_email {
+                Some(v) => crate::formats::Format::Email.is_valid(v),
+                None => true,
+            }
+            && match &self.assigned_user_phone {
+                Some(v) => pattern_4(v),
+                None => true,
+            }
+            && match &self.updated_at_user_email {
+                Some(v) => crate::formats::Format::Email.is_valid(v),
+                None => true,
+            }
+            && match &self.address {
+                Some(v) => crate::validate::Validate::is_valid(v),
+                None => true,
+            }
+            && match &self.fields {
+                Some(v) => v.iter().all(crate::validate::Validate::is_valid),
+                None => true,
+            }
+            && match &self.contacts {
+                Some(v) => v.iter().all(crate::validate::Validate::is_valid),
+                None => true,
+            }
+            && match &self.stage_id {
+                Some(v) => {
+                    crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Minimum,
+                        0f64,
+                    )
+                }
+                None => true,
+            }
+            && match &self.last_activity_time {
+                Some(v) => pattern_0(v) && crate::formats::day_exists(v),
+                None => true,
+            }
+            && match &self.visits_count {
+                Some(v) => {
+                    crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Minimum,
+                        0f64,
+                    )
+                }
+                None => true,
+            }
+            && match &self.date_of_assignment {
+                Some(v) => pattern_0(v) && crate::formats::day_exists(v),
+                None => true,
+            }
+            && match &self.call_count {
+                Some(v) => {
+                    crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Minimum,
+                        0f64,
+                    )
+                }
+                None => true,
+            }
+            && match &self.next_activity_time {
+                Some(v) => pattern_0(v) && crate::formats::day_exists(v),
+                None => true,
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1981,18 +2686,19 @@ impl crate::validate::Validate for LeadDeleted {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         if let Some(v) = &self.created_at {
             let at = at.key("createdAt");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -2001,13 +2707,14 @@ impl crate::validate::Validate for LeadDeleted {
         if let Some(v) = &self.updated_at {
             let at = at.key("updatedAt");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -2019,21 +2726,34 @@ impl crate::validate::Validate for LeadDeleted {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 1f64,
+                None,
                 &at,
                 out,
             );
         }
         if let Some(v) = &self.assigned_user_email {
             let at = at.key("assignedUserEmail");
-            crate::validate::str_format(v, crate::formats::Format::Email, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::Email,
+                None,
+                &at,
+                out,
+            );
         }
         if let Some(v) = &self.assigned_user_phone {
             let at = at.key("assignedUserPhone");
-            crate::validate::pattern_result(v, pattern_4(v), &PATTERN_4, &at, out);
+            crate::validate::pattern_result(v, pattern_4(v), &PATTERN_4, None, &at, out);
         }
         if let Some(v) = &self.updated_at_user_email {
             let at = at.key("updatedAtUserEmail");
-            crate::validate::str_format(v, crate::formats::Format::Email, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::Email,
+                None,
+                &at,
+                out,
+            );
         }
         if let Some(v) = &self.address {
             let at = at.key("address");
@@ -2059,6 +2779,7 @@ impl crate::validate::Validate for LeadDeleted {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 0f64,
+                None,
                 &at,
                 out,
             );
@@ -2066,13 +2787,14 @@ impl crate::validate::Validate for LeadDeleted {
         if let Some(v) = &self.last_activity_time {
             let at = at.key("lastActivityTime");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -2084,6 +2806,7 @@ impl crate::validate::Validate for LeadDeleted {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 0f64,
+                None,
                 &at,
                 out,
             );
@@ -2091,13 +2814,14 @@ impl crate::validate::Validate for LeadDeleted {
         if let Some(v) = &self.date_of_assignment {
             let at = at.key("dateOfAssignment");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -2109,6 +2833,7 @@ impl crate::validate::Validate for LeadDeleted {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 0f64,
+                None,
                 &at,
                 out,
             );
@@ -2116,13 +2841,14 @@ impl crate::validate::Validate for LeadDeleted {
         if let Some(v) = &self.next_activity_time {
             let at = at.key("nextActivityTime");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );
@@ -2132,6 +2858,20 @@ impl crate::validate::Validate for LeadDeleted {
 }
 
 impl crate::validate::Validate for LeadUpdatedEvent {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.data;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.type_;
+                v.as_str() == "lead.updated"
+            }
+            && {
+                let v = &self.date;
+                pattern_0(v) && crate::formats::day_exists(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2145,19 +2885,20 @@ impl crate::validate::Validate for LeadUpdatedEvent {
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::str_const(v, "lead.updated", &at, out);
+            crate::validate::str_const(v, "lead.updated", None, &at, out);
         }
         {
             let v = &self.date;
             let at = at.key("date");
             let matched = pattern_0(v);
-            crate::validate::pattern_result(v, matched, &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, matched, &PATTERN_0, None, &at, out);
             if matched {
-                crate::validate::day_of_month(v, &at, out);
+                crate::validate::day_of_month(v, None, &at, out);
             } else {
                 crate::validate::str_format(
                     v,
                     crate::formats::Format::DateTime,
+                    None,
                     &at,
                     out,
                 );

@@ -47,6 +47,12 @@ impl Event {
 }
 
 impl crate::validate::Validate for Event {
+    fn is_valid(&self) -> bool {
+        match self {
+            Event::SaveLead(e) => crate::validate::Validate::is_valid(e),
+            Event::Unknown(u) => crate::dispatch::unknown_is_valid::<Envelope>(u),
+        }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -73,9 +79,19 @@ pub fn derived_json_schema(event_type: &str) -> Option<schemars::Schema> {
 }
 
 /// Parses and validates a request body: every event typed, every violation of the
-/// catalog's schemas reported with its JSON pointer.
+/// catalog's documented rules reported with its JSON pointer; the observed rules the
+/// body breaks are its `notes`.
 pub fn parse(body: &[u8]) -> Result<Delivery, crate::ParseError> {
-    parse_unvalidated(body)?.validated()
+    parse_with(body, crate::Strictness::Documented)
+}
+
+/// [`parse`], refusing what `strictness` says: with `Strictness::Observed` a body that
+/// breaks an observed rule is refused too.
+pub fn parse_with(
+    body: &[u8],
+    strictness: crate::Strictness,
+) -> Result<Delivery, crate::ParseError> {
+    parse_unvalidated(body)?.validated_with(strictness)
 }
 
 /// Parses a request body into typed events without the checks serde cannot make
@@ -88,6 +104,7 @@ pub fn parse_unvalidated(body: &[u8]) -> Result<Delivery, crate::ParseError> {
             events,
             events_pointer: None,
             envelope_violations: Vec::new(),
+            notes: Vec::new(),
         });
     }
     parse_located(body)
@@ -101,6 +118,7 @@ fn parse_located(body: &[u8]) -> Result<Delivery, crate::ParseError> {
         events: vec![event],
         events_pointer: None,
         envelope_violations: Vec::new(),
+        notes: Vec::new(),
     })
 }
 
@@ -230,6 +248,9 @@ pub struct Lead {
 }
 
 impl crate::validate::Validate for Envelope {
+    fn is_valid(&self) -> bool {
+        true
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -240,6 +261,12 @@ impl crate::validate::Validate for Envelope {
 }
 
 impl crate::validate::Validate for SaveLead {
+    fn is_valid(&self) -> bool {
+        {
+            let v = &self.data;
+            crate::validate::Validate::is_valid(v)
+        }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -254,6 +281,28 @@ impl crate::validate::Validate for SaveLead {
 }
 
 impl crate::validate::Validate for Lead {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.email;
+            crate::validate::pattern_holds(v, &PATTERN_0)
+        })
+            && match &self.phone {
+                Some(v) => pattern_1(v),
+                None => true,
+            }
+            && {
+                let v = &self.website;
+                crate::validate::pattern_holds(v, &PATTERN_2)
+            }
+            && match &self.twitter {
+                Some(v) => crate::validate::pattern_holds(v, &PATTERN_3),
+                None => true,
+            }
+            && match &self.linkedin {
+                Some(v) => crate::validate::pattern_holds(v, &PATTERN_4),
+                None => true,
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -262,24 +311,31 @@ impl crate::validate::Validate for Lead {
         {
             let v = &self.email;
             let at = at.key("email");
-            crate::validate::str_pattern(v, &PATTERN_0, &at, out);
+            crate::validate::str_pattern(v, &PATTERN_0, None, &at, out);
         }
         if let Some(v) = &self.phone {
             let at = at.key("phone");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_1(v),
+                &PATTERN_1,
+                Some(4),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.website;
             let at = at.key("website");
-            crate::validate::str_pattern(v, &PATTERN_2, &at, out);
+            crate::validate::str_pattern(v, &PATTERN_2, Some(4), &at, out);
         }
         if let Some(v) = &self.twitter {
             let at = at.key("twitter");
-            crate::validate::str_pattern(v, &PATTERN_3, &at, out);
+            crate::validate::str_pattern(v, &PATTERN_3, Some(4), &at, out);
         }
         if let Some(v) = &self.linkedin {
             let at = at.key("linkedin");
-            crate::validate::str_pattern(v, &PATTERN_4, &at, out);
+            crate::validate::str_pattern(v, &PATTERN_4, Some(4), &at, out);
         }
     }
 }

@@ -32,7 +32,7 @@ pub const AUTHENTICATION: crate::auth::Authentication = crate::auth::Authenticat
     scheme: crate::auth::Scheme::RsaSha256 {
         header: "x-siqsignature",
     },
-    required: true,
+    required: false,
 };
 
 /// One event of a delivery. An event type the catalog does not know is not an error:
@@ -134,6 +134,51 @@ impl Event {
 }
 
 impl crate::validate::Validate for Event {
+    fn is_valid(&self) -> bool {
+        match self {
+            Event::ConversationCreated(e) => {
+                crate::validate::Validate::is_valid(e.as_ref())
+            }
+            Event::ConversationAttenderUpdated(e) => {
+                crate::validate::Validate::is_valid(e.as_ref())
+            }
+            Event::ConversationMissed(e) => {
+                crate::validate::Validate::is_valid(e.as_ref())
+            }
+            Event::ConversationCompleted(e) => {
+                crate::validate::Validate::is_valid(e.as_ref())
+            }
+            Event::ConversationRated(e) => {
+                crate::validate::Validate::is_valid(e.as_ref())
+            }
+            Event::ConversationVisitorReplied(e) => {
+                crate::validate::Validate::is_valid(e.as_ref())
+            }
+            Event::ConversationOperatorReplied(e) => {
+                crate::validate::Validate::is_valid(e.as_ref())
+            }
+            Event::DepartmentCreated(e) => {
+                crate::validate::Validate::is_valid(e.as_ref())
+            }
+            Event::DepartmentDeleted(e) => {
+                crate::validate::Validate::is_valid(e.as_ref())
+            }
+            Event::DepartmentUpdated(e) => {
+                crate::validate::Validate::is_valid(e.as_ref())
+            }
+            Event::OperatorCreated(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::OperatorUpdated(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::OperatorDeleted(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::OperatorDepartmentsAssociated(e) => {
+                crate::validate::Validate::is_valid(e.as_ref())
+            }
+            Event::OperatorDepartmentsDissociated(e) => {
+                crate::validate::Validate::is_valid(e.as_ref())
+            }
+            Event::VisitorUpdated(e) => crate::validate::Validate::is_valid(e.as_ref()),
+            Event::Unknown(u) => crate::dispatch::unknown_is_valid::<Envelope>(u),
+        }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -232,9 +277,19 @@ pub fn derived_json_schema(event_type: &str) -> Option<schemars::Schema> {
 }
 
 /// Parses and validates a request body: every event typed, every violation of the
-/// catalog's schemas reported with its JSON pointer.
+/// catalog's documented rules reported with its JSON pointer; the observed rules the
+/// body breaks are its `notes`.
 pub fn parse(body: &[u8]) -> Result<Delivery, crate::ParseError> {
-    parse_unvalidated(body)?.validated()
+    parse_with(body, crate::Strictness::Documented)
+}
+
+/// [`parse`], refusing what `strictness` says: with `Strictness::Observed` a body that
+/// breaks an observed rule is refused too.
+pub fn parse_with(
+    body: &[u8],
+    strictness: crate::Strictness,
+) -> Result<Delivery, crate::ParseError> {
+    parse_unvalidated(body)?.validated_with(strictness)
 }
 
 /// Parses a request body into typed events without the checks serde cannot make
@@ -247,6 +302,7 @@ pub fn parse_unvalidated(body: &[u8]) -> Result<Delivery, crate::ParseError> {
             events,
             events_pointer: None,
             envelope_violations: Vec::new(),
+            notes: Vec::new(),
         });
     }
     parse_located(body)
@@ -260,6 +316,7 @@ fn parse_located(body: &[u8]) -> Result<Delivery, crate::ParseError> {
         events: vec![event],
         events_pointer: None,
         envelope_violations: Vec::new(),
+        notes: Vec::new(),
     })
 }
 
@@ -740,7 +797,7 @@ pub struct ConversationCreated {
 pub struct Conversation {
     /// The conversation id.
     pub id: String,
-    /// The conversation id on the visitor's side ("ad433hjdid546f8n4b734j4omfhjsrwnet46fklf7").
+    /// The conversation id on the visitor's side ("ad433hjdid546f8n4b734j4omfhjsrwnet46fklf7", the only value shown: its lowercase alphanumeric form is observed, ERRATA 33).
     pub visitor_conversation_id: String,
     /// The conversation's reference number ("1").
     pub reference_id: String,
@@ -766,7 +823,7 @@ pub struct Conversation {
     pub supervisors: Vec<String>,
     /// The operators taking part in the conversation.
     pub participants: Vec<String>,
-    /// The conversation status: Live, Connected, Missed, Closed (Ended in conversation.rated) in the examples.
+    /// The conversation status: Live, Connected, Missed, Closed (Ended in conversation.rated) in the examples; the values are not listed, so their capitalised-words form is observed (ERRATA 17) and any string is accepted ("Waiting - Bot").
     pub status: String,
     /// The detailed chat status.
     pub chat_status: ConversationChatStatus,
@@ -816,7 +873,7 @@ pub struct ConversationChatStatus {
     pub status_code: Vec<String>,
     /// States, written as one comma-separated string inside an array.
     pub state: Vec<String>,
-    /// The status label: Live, Attended Online, Tracked in CRM, Attended by Email in the examples.
+    /// The status label: Live, Attended Online, Tracked in CRM, Attended by Email in the examples; the values are not listed, so their form is observed (ERRATA 17).
     pub label: String,
 }
 
@@ -950,7 +1007,7 @@ pub struct ConversationRatedEntity {
         skip_serializing_if = "Option::is_none",
     )]
     pub id: Option<String>,
-    /// The visitor's rating (4 in "Payload for rating"; absent from "Payload for feedback").
+    /// The visitor's rating (4 in "Payload for rating"; absent from "Payload for feedback"). The scale is not documented: 1 to 5 is observed (ERRATA 15).
     #[serde(
         default,
         deserialize_with = "crate::serde_helpers::present",
@@ -964,7 +1021,7 @@ pub struct ConversationRatedEntity {
         skip_serializing_if = "Option::is_none",
     )]
     pub feedback: Option<String>,
-    /// The conversation status ("Ended"; only in the "Payload for feedback" example).
+    /// The conversation status ("Ended"; only in the "Payload for feedback" example); its form is observed (ERRATA 17).
     #[serde(
         default,
         deserialize_with = "crate::serde_helpers::present",
@@ -1321,7 +1378,7 @@ pub struct Operator {
     pub access_levels: Vec<String>,
     /// The operator's role ("Administrator").
     pub role: String,
-    /// The operator's signature hash ("2e8132839ffef039e24ab8e162b5b1f1").
+    /// The operator's signature hash ("2e8132839ffef039e24ab8e162b5b1f1"); its 32-hex-digit form is observed in the two examples (ERRATA 32), not documented.
     pub signature: String,
     /// The operator's date of birth, "" when not set (no filled example in the document).
     pub date_of_birth: String,
@@ -1354,11 +1411,11 @@ pub struct Operator {
     pub owner: bool,
     /// When the operator was created (epoch milliseconds).
     pub created_time: String,
-    /// The operator's time format ("12 hours").
+    /// The operator's time format ("12 hours", the only value shown; "12 hours"/"24 hours" is observed, ERRATA 32).
     pub time_format: String,
     /// The operator's address; every part is "" when not set.
     pub address: OperatorAddress,
-    /// The maximum number of concurrent chats ("none").
+    /// The maximum number of concurrent chats ("none", the only value shown; "none" or a number is observed, ERRATA 32).
     pub maximum_concurrent_chat: String,
     /// The operator's image URL, "" when not set.
     pub image_url: String,
@@ -1530,13 +1587,13 @@ pub struct OperatorDepartmentsAssociated {
     pub entity_type: String,
     /// Unique id of the entity. For ex, conversation id in case of conversation.* events
     pub entity_id: String,
-    /// The entity of the event occurred: the operator with its departments (undocumented; optional).
+    /// The entity of the event occurred: the operator with its departments (undocumented; optional; its fields are observed, ERRATA 24).
     #[serde(
         default,
         deserialize_with = "crate::serde_helpers::present",
         skip_serializing_if = "Option::is_none",
     )]
-    pub entity: Option<Operator>,
+    pub entity: Option<OperatorDepartmentsChange>,
     /// List of properties modified
     #[serde(
         default,
@@ -1544,6 +1601,307 @@ pub struct OperatorDepartmentsAssociated {
         skip_serializing_if = "Option::is_none",
     )]
     pub modified_fields: Option<Vec<String>>,
+}
+
+/// The operator an operator.departments.associated or operator.departments.dissociated event carries, if any. The document only names these events: the fields are the operator's, typed as in operator.created/updated, but which of them are sent is observed from those two examples (ERRATA 24), so none is required.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct OperatorDepartmentsChange {
+    /// The operator's email address.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub email_id: Option<String>,
+    /// The operator's access levels.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub access_levels: Option<Vec<String>>,
+    /// The operator's role ("Administrator").
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub role: Option<String>,
+    /// The operator's signature hash ("2e8132839ffef039e24ab8e162b5b1f1"); its 32-hex-digit form is observed in the two examples (ERRATA 32), not documented.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub signature: Option<String>,
+    /// The operator's date of birth, "" when not set (no filled example in the document).
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub date_of_birth: Option<String>,
+    /// The operator's description, "" when not set.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub description: Option<String>,
+    /// The operator's language ("en"), "" when not set.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub language: Option<String>,
+    /// Whether the operator can chat.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub chat_enabled: Option<bool>,
+    /// The operator type ("Salesiq User").
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub type_: Option<String>,
+    /// The operator's locale ("en"), "" when not set.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub locale: Option<String>,
+    /// Whether the operator has confirmed the invitation.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub confirmed: Option<bool>,
+    /// Whether the operator is enabled.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub enabled: Option<bool>,
+    /// The operator's notification settings.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub notify: Option<OperatorNotify>,
+    /// When the operator was last modified (epoch milliseconds).
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub modified_time: Option<String>,
+    /// The operator id.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub id: Option<String>,
+    /// The departments the operator belongs to.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub departments: Option<Vec<String>>,
+    /// The operator's first name, "" when not set.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub first_name: Option<String>,
+    /// Whether the operator is the portal owner (a boolean here, unlike a conversation's owner object).
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub owner: Option<bool>,
+    /// When the operator was created (epoch milliseconds).
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub created_time: Option<String>,
+    /// The operator's time format ("12 hours", the only value shown; "12 hours"/"24 hours" is observed, ERRATA 32).
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub time_format: Option<String>,
+    /// The operator's address; every part is "" when not set.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub address: Option<OperatorAddress>,
+    /// The maximum number of concurrent chats ("none", the only value shown; "none" or a number is observed, ERRATA 32).
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub maximum_concurrent_chat: Option<String>,
+    /// The operator's image URL, "" when not set.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub image_url: Option<String>,
+    /// The operator's mobile number ("08903694722"), "" when not set.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub mobile: Option<String>,
+    /// The operator's last name, "" when not set.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub last_name: Option<String>,
+    /// The operator's time zone ("United States/California"), "" when not set.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub time_zone: Option<String>,
+    /// The operator's Zoho user id; only in the operator.updated example.
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub zuid: Option<String>,
+    /// The operator's locale country ("us"), "" when not set.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub locale_country: Option<String>,
+    /// Whether the operator is deleted.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub deleted: Option<bool>,
+    /// The operator's phone number, "" when not set.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub phone: Option<String>,
+    /// The operator's nick name ("Patricia").
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub nick_name: Option<String>,
+    /// The operator's social media profiles.
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub social_media: Option<OperatorSocialMedia>,
+    /// The operator's availability status ("Available").
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #24).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub status: Option<String>,
 }
 
 /// operator.departments.dissociated (listed among the Operator events; the document gives no description or payload: an operator is dissociated from departments).
@@ -1570,13 +1928,13 @@ pub struct OperatorDepartmentsDissociated {
     pub entity_type: String,
     /// Unique id of the entity. For ex, conversation id in case of conversation.* events
     pub entity_id: String,
-    /// The entity of the event occurred: the operator with its departments (undocumented; optional).
+    /// The entity of the event occurred: the operator with its departments (undocumented; optional; its fields are observed, ERRATA 24).
     #[serde(
         default,
         deserialize_with = "crate::serde_helpers::present",
         skip_serializing_if = "Option::is_none",
     )]
-    pub entity: Option<Operator>,
+    pub entity: Option<OperatorDepartmentsChange>,
     /// List of properties modified
     #[serde(
         default,
@@ -1597,11 +1955,18 @@ pub struct VisitorUpdated {
     pub event_time: StringOrInteger,
     /// Your SalesIQ portal ID
     pub org_id: String,
-    /// Your embed ID, available only for data events (this is a data event).
-    pub app_id: StringOrInteger,
+    /// Your embed ID, available only for data events (this is a data event; no visitor.updated envelope is shown, so its presence is observed, ERRATA 19).
+    ///
+    /// Every example of the document carries it, but the document never says it is always sent: its absence is a note (ERRATA #19).
+    #[serde(
+        default,
+        deserialize_with = "crate::serde_helpers::present",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub app_id: Option<StringOrInteger>,
     /// The number of attempts made to notify an event through webhook
     pub attempt: i64,
-    /// The type of the entity (ex: Bot, department, operator)
+    /// The type of the entity (ex: Bot, department, operator). The document never shows a visitor event's envelope: "visitor" is observed from the module's name (ERRATA 19).
     pub entity_type: String,
     /// Unique id of the entity. For ex, conversation id in case of conversation.* events
     pub entity_id: String,
@@ -1683,6 +2048,74 @@ pub enum StringOrInteger {
 }
 
 impl crate::validate::Validate for Envelope {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.version;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                pattern_1(v)
+            }
+            && {
+                let v = &self.event_time;
+                match v {
+                    StringOrInteger::String(x) => pattern_2(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1000000000000f64,
+                        )
+                            && crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Maximum,
+                                9999999999999f64,
+                            )
+                    }
+                }
+            }
+            && {
+                let v = &self.org_id;
+                pattern_3(v)
+            }
+            && match &self.app_id {
+                Some(v) => {
+                    match v {
+                        StringOrInteger::String(x) => pattern_3(x),
+                        StringOrInteger::Integer(x) => {
+                            crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Minimum,
+                                1f64,
+                            )
+                        }
+                    }
+                }
+                None => true,
+            }
+            && {
+                let v = &self.attempt;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    1f64,
+                )
+                    && crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Maximum,
+                        4f64,
+                    )
+            }
+            && {
+                let v = &self.entity_type;
+                pattern_4(v)
+            }
+            && {
+                let v = &self.entity_id;
+                pattern_3(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1691,12 +2124,12 @@ impl crate::validate::Validate for Envelope {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, &at, out);
+            crate::validate::pattern_result(v, pattern_1(v), &PATTERN_1, None, &at, out);
         }
         {
             let v = &self.event_time;
@@ -1707,6 +2140,7 @@ impl crate::validate::Validate for Envelope {
                         x,
                         pattern_2(x),
                         &PATTERN_2,
+                        None,
                         &at,
                         out,
                     );
@@ -1716,6 +2150,7 @@ impl crate::validate::Validate for Envelope {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1000000000000f64,
+                        None,
                         &at,
                         out,
                     );
@@ -1723,6 +2158,7 @@ impl crate::validate::Validate for Envelope {
                         *x as f64,
                         crate::validate::Bound::Maximum,
                         9999999999999f64,
+                        None,
                         &at,
                         out,
                     );
@@ -1732,7 +2168,7 @@ impl crate::validate::Validate for Envelope {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
@@ -1742,6 +2178,7 @@ impl crate::validate::Validate for Envelope {
                         x,
                         pattern_3(x),
                         &PATTERN_3,
+                        None,
                         &at,
                         out,
                     );
@@ -1751,6 +2188,7 @@ impl crate::validate::Validate for Envelope {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1f64,
+                        None,
                         &at,
                         out,
                     );
@@ -1764,6 +2202,7 @@ impl crate::validate::Validate for Envelope {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 1f64,
+                None,
                 &at,
                 out,
             );
@@ -1771,6 +2210,7 @@ impl crate::validate::Validate for Envelope {
                 *v as f64,
                 crate::validate::Bound::Maximum,
                 4f64,
+                Some(9),
                 &at,
                 out,
             );
@@ -1778,17 +2218,87 @@ impl crate::validate::Validate for Envelope {
         {
             let v = &self.entity_type;
             let at = at.key("entity_type");
-            crate::validate::pattern_result(v, pattern_4(v), &PATTERN_4, &at, out);
+            crate::validate::pattern_result(v, pattern_4(v), &PATTERN_4, None, &at, out);
         }
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
     }
 }
 
 impl crate::validate::Validate for ConversationCreated {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.version;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "conversation.created"
+            }
+            && {
+                let v = &self.event_time;
+                match v {
+                    StringOrInteger::String(x) => pattern_2(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1000000000000f64,
+                        )
+                            && crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Maximum,
+                                9999999999999f64,
+                            )
+                    }
+                }
+            }
+            && {
+                let v = &self.org_id;
+                pattern_3(v)
+            }
+            && {
+                let v = &self.app_id;
+                match v {
+                    StringOrInteger::String(x) => pattern_3(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1f64,
+                        )
+                    }
+                }
+            }
+            && {
+                let v = &self.attempt;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    1f64,
+                )
+                    && crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Maximum,
+                        4f64,
+                    )
+            }
+            && {
+                let v = &self.entity_type;
+                v.as_str() == "conversation"
+            }
+            && {
+                let v = &self.entity_id;
+                pattern_3(v)
+            }
+            && {
+                let v = &self.entity;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1797,12 +2307,12 @@ impl crate::validate::Validate for ConversationCreated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "conversation.created", &at, out);
+            crate::validate::str_const(v, "conversation.created", None, &at, out);
         }
         {
             let v = &self.event_time;
@@ -1813,6 +2323,7 @@ impl crate::validate::Validate for ConversationCreated {
                         x,
                         pattern_2(x),
                         &PATTERN_2,
+                        None,
                         &at,
                         out,
                     );
@@ -1822,6 +2333,7 @@ impl crate::validate::Validate for ConversationCreated {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1000000000000f64,
+                        None,
                         &at,
                         out,
                     );
@@ -1829,6 +2341,7 @@ impl crate::validate::Validate for ConversationCreated {
                         *x as f64,
                         crate::validate::Bound::Maximum,
                         9999999999999f64,
+                        None,
                         &at,
                         out,
                     );
@@ -1838,7 +2351,7 @@ impl crate::validate::Validate for ConversationCreated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.app_id;
@@ -1849,6 +2362,7 @@ impl crate::validate::Validate for ConversationCreated {
                         x,
                         pattern_3(x),
                         &PATTERN_3,
+                        None,
                         &at,
                         out,
                     );
@@ -1858,6 +2372,7 @@ impl crate::validate::Validate for ConversationCreated {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1f64,
+                        None,
                         &at,
                         out,
                     );
@@ -1871,6 +2386,7 @@ impl crate::validate::Validate for ConversationCreated {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 1f64,
+                None,
                 &at,
                 out,
             );
@@ -1878,6 +2394,7 @@ impl crate::validate::Validate for ConversationCreated {
                 *v as f64,
                 crate::validate::Bound::Maximum,
                 4f64,
+                Some(9),
                 &at,
                 out,
             );
@@ -1885,12 +2402,12 @@ impl crate::validate::Validate for ConversationCreated {
         {
             let v = &self.entity_type;
             let at = at.key("entity_type");
-            crate::validate::str_const(v, "conversation", &at, out);
+            crate::validate::str_const(v, "conversation", None, &at, out);
         }
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.entity;
@@ -1901,6 +2418,77 @@ impl crate::validate::Validate for ConversationCreated {
 }
 
 impl crate::validate::Validate for Conversation {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_3(v)
+        })
+            && {
+                let v = &self.visitor_conversation_id;
+                pattern_5(v)
+            }
+            && {
+                let v = &self.reference_id;
+                pattern_0(v)
+            }
+            && {
+                let v = &self.opened_time;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.attended_time;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.end_time;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.missed_time;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.app_id;
+                match v {
+                    StringOrInteger::String(x) => pattern_3(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1f64,
+                        )
+                    }
+                }
+            }
+            && {
+                let v = &self.department_id;
+                pattern_3(v)
+            }
+            && {
+                let v = &self.owner;
+                crate::validate::Validate::is_valid(v)
+            }
+            && {
+                let v = &self.visitor;
+                crate::validate::Validate::is_valid(v)
+            }
+            && {
+                let v = &self.supervisors;
+                v.iter().all(|item| pattern_3(item))
+            }
+            && {
+                let v = &self.participants;
+                v.iter().all(|item| pattern_3(item))
+            }
+            && {
+                let v = &self.status;
+                pattern_6(v)
+            }
+            && {
+                let v = &self.chat_status;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -1909,37 +2497,44 @@ impl crate::validate::Validate for Conversation {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.visitor_conversation_id;
             let at = at.key("visitor_conversation_id");
-            crate::validate::pattern_result(v, pattern_5(v), &PATTERN_5, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_5(v),
+                &PATTERN_5,
+                Some(33),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.reference_id;
             let at = at.key("reference_id");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.opened_time;
             let at = at.key("opened_time");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, None, &at, out);
         }
         {
             let v = &self.attended_time;
             let at = at.key("attended_time");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, None, &at, out);
         }
         {
             let v = &self.end_time;
             let at = at.key("end_time");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, None, &at, out);
         }
         {
             let v = &self.missed_time;
             let at = at.key("missed_time");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, None, &at, out);
         }
         {
             let v = &self.app_id;
@@ -1950,6 +2545,7 @@ impl crate::validate::Validate for Conversation {
                         x,
                         pattern_3(x),
                         &PATTERN_3,
+                        None,
                         &at,
                         out,
                     );
@@ -1959,6 +2555,7 @@ impl crate::validate::Validate for Conversation {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1f64,
+                        None,
                         &at,
                         out,
                     );
@@ -1968,7 +2565,7 @@ impl crate::validate::Validate for Conversation {
         {
             let v = &self.department_id;
             let at = at.key("department_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.owner;
@@ -1989,6 +2586,7 @@ impl crate::validate::Validate for Conversation {
                     item,
                     pattern_3(item),
                     &PATTERN_3,
+                    None,
                     &at,
                     out,
                 );
@@ -2003,6 +2601,7 @@ impl crate::validate::Validate for Conversation {
                     item,
                     pattern_3(item),
                     &PATTERN_3,
+                    None,
                     &at,
                     out,
                 );
@@ -2011,7 +2610,14 @@ impl crate::validate::Validate for Conversation {
         {
             let v = &self.status;
             let at = at.key("status");
-            crate::validate::pattern_result(v, pattern_6(v), &PATTERN_6, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_6(v),
+                &PATTERN_6,
+                Some(17),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.chat_status;
@@ -2022,6 +2628,16 @@ impl crate::validate::Validate for Conversation {
 }
 
 impl crate::validate::Validate for Owner {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_3(v)
+        })
+            && {
+                let v = &self.email_id;
+                crate::formats::Format::Email.is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2030,17 +2646,41 @@ impl crate::validate::Validate for Owner {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.email_id;
             let at = at.key("email_id");
-            crate::validate::str_format(v, crate::formats::Format::Email, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::Email,
+                None,
+                &at,
+                out,
+            );
         }
     }
 }
 
 impl crate::validate::Validate for Visitor {
+    fn is_valid(&self) -> bool {
+        (match &self.email_id {
+            Some(v) => crate::formats::Format::Email.is_valid(v),
+            None => true,
+        })
+            && match &self.phone {
+                Some(v) => pattern_7(v),
+                None => true,
+            }
+            && {
+                let v = &self.type_;
+                matches!(v.as_str(), "lead" | "lead " | "contact")
+            }
+            && {
+                let v = &self.id;
+                pattern_3(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2048,11 +2688,24 @@ impl crate::validate::Validate for Visitor {
     ) {
         if let Some(v) = &self.email_id {
             let at = at.key("email_id");
-            crate::validate::str_format(v, crate::formats::Format::Email, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::Email,
+                None,
+                &at,
+                out,
+            );
         }
         if let Some(v) = &self.phone {
             let at = at.key("phone");
-            crate::validate::pattern_result(v, pattern_7(v), &PATTERN_7, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_7(v),
+                &PATTERN_7,
+                Some(31),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.type_;
@@ -2061,6 +2714,7 @@ impl crate::validate::Validate for Visitor {
                 v,
                 matches!(v.as_str(), "lead" | "lead " | "contact"),
                 &["lead", "lead ", "contact"],
+                None,
                 &at,
                 out,
             );
@@ -2068,12 +2722,26 @@ impl crate::validate::Validate for Visitor {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
     }
 }
 
 impl crate::validate::Validate for ConversationChatStatus {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.status_code;
+            v.iter().all(|item| pattern_8(item))
+        })
+            && {
+                let v = &self.state;
+                v.iter().all(|item| pattern_8(item))
+            }
+            && {
+                let v = &self.label;
+                pattern_6(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2088,6 +2756,7 @@ impl crate::validate::Validate for ConversationChatStatus {
                     item,
                     pattern_8(item),
                     &PATTERN_8,
+                    None,
                     &at,
                     out,
                 );
@@ -2102,6 +2771,7 @@ impl crate::validate::Validate for ConversationChatStatus {
                     item,
                     pattern_8(item),
                     &PATTERN_8,
+                    None,
                     &at,
                     out,
                 );
@@ -2110,12 +2780,89 @@ impl crate::validate::Validate for ConversationChatStatus {
         {
             let v = &self.label;
             let at = at.key("label");
-            crate::validate::pattern_result(v, pattern_6(v), &PATTERN_6, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_6(v),
+                &PATTERN_6,
+                Some(17),
+                &at,
+                out,
+            );
         }
     }
 }
 
 impl crate::validate::Validate for ConversationAttenderUpdated {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.version;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "conversation.attender.updated"
+            }
+            && {
+                let v = &self.event_time;
+                match v {
+                    StringOrInteger::String(x) => pattern_2(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1000000000000f64,
+                        )
+                            && crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Maximum,
+                                9999999999999f64,
+                            )
+                    }
+                }
+            }
+            && {
+                let v = &self.org_id;
+                pattern_3(v)
+            }
+            && {
+                let v = &self.app_id;
+                match v {
+                    StringOrInteger::String(x) => pattern_3(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1f64,
+                        )
+                    }
+                }
+            }
+            && {
+                let v = &self.attempt;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    1f64,
+                )
+                    && crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Maximum,
+                        4f64,
+                    )
+            }
+            && {
+                let v = &self.entity_type;
+                v.as_str() == "conversation"
+            }
+            && {
+                let v = &self.entity_id;
+                pattern_3(v)
+            }
+            && {
+                let v = &self.entity;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2124,12 +2871,18 @@ impl crate::validate::Validate for ConversationAttenderUpdated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "conversation.attender.updated", &at, out);
+            crate::validate::str_const(
+                v,
+                "conversation.attender.updated",
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.event_time;
@@ -2140,6 +2893,7 @@ impl crate::validate::Validate for ConversationAttenderUpdated {
                         x,
                         pattern_2(x),
                         &PATTERN_2,
+                        None,
                         &at,
                         out,
                     );
@@ -2149,6 +2903,7 @@ impl crate::validate::Validate for ConversationAttenderUpdated {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1000000000000f64,
+                        None,
                         &at,
                         out,
                     );
@@ -2156,6 +2911,7 @@ impl crate::validate::Validate for ConversationAttenderUpdated {
                         *x as f64,
                         crate::validate::Bound::Maximum,
                         9999999999999f64,
+                        None,
                         &at,
                         out,
                     );
@@ -2165,7 +2921,7 @@ impl crate::validate::Validate for ConversationAttenderUpdated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.app_id;
@@ -2176,6 +2932,7 @@ impl crate::validate::Validate for ConversationAttenderUpdated {
                         x,
                         pattern_3(x),
                         &PATTERN_3,
+                        None,
                         &at,
                         out,
                     );
@@ -2185,6 +2942,7 @@ impl crate::validate::Validate for ConversationAttenderUpdated {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1f64,
+                        None,
                         &at,
                         out,
                     );
@@ -2198,6 +2956,7 @@ impl crate::validate::Validate for ConversationAttenderUpdated {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 1f64,
+                None,
                 &at,
                 out,
             );
@@ -2205,6 +2964,7 @@ impl crate::validate::Validate for ConversationAttenderUpdated {
                 *v as f64,
                 crate::validate::Bound::Maximum,
                 4f64,
+                Some(9),
                 &at,
                 out,
             );
@@ -2212,12 +2972,12 @@ impl crate::validate::Validate for ConversationAttenderUpdated {
         {
             let v = &self.entity_type;
             let at = at.key("entity_type");
-            crate::validate::str_const(v, "conversation", &at, out);
+            crate::validate::str_const(v, "conversation", None, &at, out);
         }
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.entity;
@@ -2228,6 +2988,76 @@ impl crate::validate::Validate for ConversationAttenderUpdated {
 }
 
 impl crate::validate::Validate for ConversationMissed {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.version;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "conversation.missed"
+            }
+            && {
+                let v = &self.event_time;
+                match v {
+                    StringOrInteger::String(x) => pattern_2(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1000000000000f64,
+                        )
+                            && crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Maximum,
+                                9999999999999f64,
+                            )
+                    }
+                }
+            }
+            && {
+                let v = &self.org_id;
+                pattern_3(v)
+            }
+            && {
+                let v = &self.app_id;
+                match v {
+                    StringOrInteger::String(x) => pattern_3(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1f64,
+                        )
+                    }
+                }
+            }
+            && {
+                let v = &self.attempt;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    1f64,
+                )
+                    && crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Maximum,
+                        4f64,
+                    )
+            }
+            && {
+                let v = &self.entity_type;
+                v.as_str() == "conversation"
+            }
+            && {
+                let v = &self.entity_id;
+                pattern_3(v)
+            }
+            && {
+                let v = &self.entity;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2236,12 +3066,12 @@ impl crate::validate::Validate for ConversationMissed {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "conversation.missed", &at, out);
+            crate::validate::str_const(v, "conversation.missed", None, &at, out);
         }
         {
             let v = &self.event_time;
@@ -2252,6 +3082,7 @@ impl crate::validate::Validate for ConversationMissed {
                         x,
                         pattern_2(x),
                         &PATTERN_2,
+                        None,
                         &at,
                         out,
                     );
@@ -2261,6 +3092,7 @@ impl crate::validate::Validate for ConversationMissed {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1000000000000f64,
+                        None,
                         &at,
                         out,
                     );
@@ -2268,6 +3100,7 @@ impl crate::validate::Validate for ConversationMissed {
                         *x as f64,
                         crate::validate::Bound::Maximum,
                         9999999999999f64,
+                        None,
                         &at,
                         out,
                     );
@@ -2277,7 +3110,7 @@ impl crate::validate::Validate for ConversationMissed {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.app_id;
@@ -2288,6 +3121,7 @@ impl crate::validate::Validate for ConversationMissed {
                         x,
                         pattern_3(x),
                         &PATTERN_3,
+                        None,
                         &at,
                         out,
                     );
@@ -2297,6 +3131,7 @@ impl crate::validate::Validate for ConversationMissed {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1f64,
+                        None,
                         &at,
                         out,
                     );
@@ -2310,6 +3145,7 @@ impl crate::validate::Validate for ConversationMissed {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 1f64,
+                None,
                 &at,
                 out,
             );
@@ -2317,6 +3153,7 @@ impl crate::validate::Validate for ConversationMissed {
                 *v as f64,
                 crate::validate::Bound::Maximum,
                 4f64,
+                Some(9),
                 &at,
                 out,
             );
@@ -2324,12 +3161,12 @@ impl crate::validate::Validate for ConversationMissed {
         {
             let v = &self.entity_type;
             let at = at.key("entity_type");
-            crate::validate::str_const(v, "conversation", &at, out);
+            crate::validate::str_const(v, "conversation", None, &at, out);
         }
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.entity;
@@ -2340,6 +3177,76 @@ impl crate::validate::Validate for ConversationMissed {
 }
 
 impl crate::validate::Validate for ConversationCompleted {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.version;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "conversation.completed"
+            }
+            && {
+                let v = &self.event_time;
+                match v {
+                    StringOrInteger::String(x) => pattern_2(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1000000000000f64,
+                        )
+                            && crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Maximum,
+                                9999999999999f64,
+                            )
+                    }
+                }
+            }
+            && {
+                let v = &self.org_id;
+                pattern_3(v)
+            }
+            && {
+                let v = &self.app_id;
+                match v {
+                    StringOrInteger::String(x) => pattern_3(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1f64,
+                        )
+                    }
+                }
+            }
+            && {
+                let v = &self.attempt;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    1f64,
+                )
+                    && crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Maximum,
+                        4f64,
+                    )
+            }
+            && {
+                let v = &self.entity_type;
+                v.as_str() == "conversation"
+            }
+            && {
+                let v = &self.entity_id;
+                pattern_3(v)
+            }
+            && {
+                let v = &self.entity;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2348,12 +3255,12 @@ impl crate::validate::Validate for ConversationCompleted {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "conversation.completed", &at, out);
+            crate::validate::str_const(v, "conversation.completed", None, &at, out);
         }
         {
             let v = &self.event_time;
@@ -2364,6 +3271,7 @@ impl crate::validate::Validate for ConversationCompleted {
                         x,
                         pattern_2(x),
                         &PATTERN_2,
+                        None,
                         &at,
                         out,
                     );
@@ -2373,6 +3281,7 @@ impl crate::validate::Validate for ConversationCompleted {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1000000000000f64,
+                        None,
                         &at,
                         out,
                     );
@@ -2380,6 +3289,7 @@ impl crate::validate::Validate for ConversationCompleted {
                         *x as f64,
                         crate::validate::Bound::Maximum,
                         9999999999999f64,
+                        None,
                         &at,
                         out,
                     );
@@ -2389,7 +3299,7 @@ impl crate::validate::Validate for ConversationCompleted {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.app_id;
@@ -2400,6 +3310,7 @@ impl crate::validate::Validate for ConversationCompleted {
                         x,
                         pattern_3(x),
                         &PATTERN_3,
+                        None,
                         &at,
                         out,
                     );
@@ -2409,6 +3320,7 @@ impl crate::validate::Validate for ConversationCompleted {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1f64,
+                        None,
                         &at,
                         out,
                     );
@@ -2422,6 +3334,7 @@ impl crate::validate::Validate for ConversationCompleted {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 1f64,
+                None,
                 &at,
                 out,
             );
@@ -2429,6 +3342,7 @@ impl crate::validate::Validate for ConversationCompleted {
                 *v as f64,
                 crate::validate::Bound::Maximum,
                 4f64,
+                Some(9),
                 &at,
                 out,
             );
@@ -2436,12 +3350,12 @@ impl crate::validate::Validate for ConversationCompleted {
         {
             let v = &self.entity_type;
             let at = at.key("entity_type");
-            crate::validate::str_const(v, "conversation", &at, out);
+            crate::validate::str_const(v, "conversation", None, &at, out);
         }
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.entity;
@@ -2452,6 +3366,76 @@ impl crate::validate::Validate for ConversationCompleted {
 }
 
 impl crate::validate::Validate for ConversationRated {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.version;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "conversation.rated"
+            }
+            && {
+                let v = &self.event_time;
+                match v {
+                    StringOrInteger::String(x) => pattern_2(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1000000000000f64,
+                        )
+                            && crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Maximum,
+                                9999999999999f64,
+                            )
+                    }
+                }
+            }
+            && {
+                let v = &self.org_id;
+                pattern_3(v)
+            }
+            && {
+                let v = &self.app_id;
+                match v {
+                    StringOrInteger::String(x) => pattern_3(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1f64,
+                        )
+                    }
+                }
+            }
+            && {
+                let v = &self.attempt;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    1f64,
+                )
+                    && crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Maximum,
+                        4f64,
+                    )
+            }
+            && {
+                let v = &self.entity_type;
+                v.as_str() == "conversation"
+            }
+            && {
+                let v = &self.entity_id;
+                pattern_3(v)
+            }
+            && {
+                let v = &self.entity;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2460,12 +3444,12 @@ impl crate::validate::Validate for ConversationRated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "conversation.rated", &at, out);
+            crate::validate::str_const(v, "conversation.rated", None, &at, out);
         }
         {
             let v = &self.event_time;
@@ -2476,6 +3460,7 @@ impl crate::validate::Validate for ConversationRated {
                         x,
                         pattern_2(x),
                         &PATTERN_2,
+                        None,
                         &at,
                         out,
                     );
@@ -2485,6 +3470,7 @@ impl crate::validate::Validate for ConversationRated {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1000000000000f64,
+                        None,
                         &at,
                         out,
                     );
@@ -2492,6 +3478,7 @@ impl crate::validate::Validate for ConversationRated {
                         *x as f64,
                         crate::validate::Bound::Maximum,
                         9999999999999f64,
+                        None,
                         &at,
                         out,
                     );
@@ -2501,7 +3488,7 @@ impl crate::validate::Validate for ConversationRated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.app_id;
@@ -2512,6 +3499,7 @@ impl crate::validate::Validate for ConversationRated {
                         x,
                         pattern_3(x),
                         &PATTERN_3,
+                        None,
                         &at,
                         out,
                     );
@@ -2521,6 +3509,7 @@ impl crate::validate::Validate for ConversationRated {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1f64,
+                        None,
                         &at,
                         out,
                     );
@@ -2534,6 +3523,7 @@ impl crate::validate::Validate for ConversationRated {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 1f64,
+                None,
                 &at,
                 out,
             );
@@ -2541,6 +3531,7 @@ impl crate::validate::Validate for ConversationRated {
                 *v as f64,
                 crate::validate::Bound::Maximum,
                 4f64,
+                Some(9),
                 &at,
                 out,
             );
@@ -2548,12 +3539,12 @@ impl crate::validate::Validate for ConversationRated {
         {
             let v = &self.entity_type;
             let at = at.key("entity_type");
-            crate::validate::str_const(v, "conversation", &at, out);
+            crate::validate::str_const(v, "conversation", None, &at, out);
         }
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.entity;
@@ -2564,6 +3555,39 @@ impl crate::validate::Validate for ConversationRated {
 }
 
 impl crate::validate::Validate for ConversationRatedEntity {
+    fn is_valid(&self) -> bool {
+        (match &self.id {
+            Some(v) => pattern_3(v),
+            None => true,
+        })
+            && match &self.rating {
+                Some(v) => {
+                    crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Minimum,
+                        1f64,
+                    )
+                        && crate::validate::bound_holds(
+                            *v as f64,
+                            crate::validate::Bound::Maximum,
+                            5f64,
+                        )
+                }
+                None => true,
+            }
+            && match &self.status {
+                Some(v) => pattern_6(v),
+                None => true,
+            }
+            && {
+                let v = &self.owner;
+                crate::validate::Validate::is_valid(v)
+            }
+            && {
+                let v = &self.visitor;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2571,7 +3595,7 @@ impl crate::validate::Validate for ConversationRatedEntity {
     ) {
         if let Some(v) = &self.id {
             let at = at.key("id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         if let Some(v) = &self.rating {
             let at = at.key("rating");
@@ -2579,6 +3603,7 @@ impl crate::validate::Validate for ConversationRatedEntity {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 1f64,
+                Some(15),
                 &at,
                 out,
             );
@@ -2586,13 +3611,21 @@ impl crate::validate::Validate for ConversationRatedEntity {
                 *v as f64,
                 crate::validate::Bound::Maximum,
                 5f64,
+                Some(15),
                 &at,
                 out,
             );
         }
         if let Some(v) = &self.status {
             let at = at.key("status");
-            crate::validate::pattern_result(v, pattern_6(v), &PATTERN_6, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_6(v),
+                &PATTERN_6,
+                Some(17),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.owner;
@@ -2608,6 +3641,76 @@ impl crate::validate::Validate for ConversationRatedEntity {
 }
 
 impl crate::validate::Validate for ConversationVisitorReplied {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.version;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "conversation.visitor.replied"
+            }
+            && {
+                let v = &self.event_time;
+                match v {
+                    StringOrInteger::String(x) => pattern_2(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1000000000000f64,
+                        )
+                            && crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Maximum,
+                                9999999999999f64,
+                            )
+                    }
+                }
+            }
+            && {
+                let v = &self.org_id;
+                pattern_3(v)
+            }
+            && {
+                let v = &self.app_id;
+                match v {
+                    StringOrInteger::String(x) => pattern_3(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1f64,
+                        )
+                    }
+                }
+            }
+            && {
+                let v = &self.attempt;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    1f64,
+                )
+                    && crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Maximum,
+                        4f64,
+                    )
+            }
+            && {
+                let v = &self.entity_type;
+                v.as_str() == "conversation"
+            }
+            && {
+                let v = &self.entity_id;
+                pattern_3(v)
+            }
+            && {
+                let v = &self.entity;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2616,12 +3719,18 @@ impl crate::validate::Validate for ConversationVisitorReplied {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "conversation.visitor.replied", &at, out);
+            crate::validate::str_const(
+                v,
+                "conversation.visitor.replied",
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.event_time;
@@ -2632,6 +3741,7 @@ impl crate::validate::Validate for ConversationVisitorReplied {
                         x,
                         pattern_2(x),
                         &PATTERN_2,
+                        None,
                         &at,
                         out,
                     );
@@ -2641,6 +3751,7 @@ impl crate::validate::Validate for ConversationVisitorReplied {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1000000000000f64,
+                        None,
                         &at,
                         out,
                     );
@@ -2648,6 +3759,7 @@ impl crate::validate::Validate for ConversationVisitorReplied {
                         *x as f64,
                         crate::validate::Bound::Maximum,
                         9999999999999f64,
+                        None,
                         &at,
                         out,
                     );
@@ -2657,7 +3769,7 @@ impl crate::validate::Validate for ConversationVisitorReplied {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.app_id;
@@ -2668,6 +3780,7 @@ impl crate::validate::Validate for ConversationVisitorReplied {
                         x,
                         pattern_3(x),
                         &PATTERN_3,
+                        None,
                         &at,
                         out,
                     );
@@ -2677,6 +3790,7 @@ impl crate::validate::Validate for ConversationVisitorReplied {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1f64,
+                        None,
                         &at,
                         out,
                     );
@@ -2690,6 +3804,7 @@ impl crate::validate::Validate for ConversationVisitorReplied {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 1f64,
+                None,
                 &at,
                 out,
             );
@@ -2697,6 +3812,7 @@ impl crate::validate::Validate for ConversationVisitorReplied {
                 *v as f64,
                 crate::validate::Bound::Maximum,
                 4f64,
+                Some(9),
                 &at,
                 out,
             );
@@ -2704,12 +3820,12 @@ impl crate::validate::Validate for ConversationVisitorReplied {
         {
             let v = &self.entity_type;
             let at = at.key("entity_type");
-            crate::validate::str_const(v, "conversation", &at, out);
+            crate::validate::str_const(v, "conversation", None, &at, out);
         }
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.entity;
@@ -2720,6 +3836,39 @@ impl crate::validate::Validate for ConversationVisitorReplied {
 }
 
 impl crate::validate::Validate for ConversationReply {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_3(v)
+        })
+            && {
+                let v = &self.message;
+                crate::validate::Validate::is_valid(v)
+            }
+            && match &self.visitor {
+                Some(v) => crate::validate::Validate::is_valid(v),
+                None => true,
+            }
+            && match &self.owner {
+                Some(v) => crate::validate::Validate::is_valid(v),
+                None => true,
+            }
+            && match &self.version {
+                Some(v) => {
+                    match v {
+                        StringOrInteger::String(x) => pattern_0(x),
+                        StringOrInteger::Integer(x) => {
+                            crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Minimum,
+                                1f64,
+                            )
+                        }
+                    }
+                }
+                None => true,
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2728,7 +3877,7 @@ impl crate::validate::Validate for ConversationReply {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.message;
@@ -2751,6 +3900,7 @@ impl crate::validate::Validate for ConversationReply {
                         x,
                         pattern_0(x),
                         &PATTERN_0,
+                        None,
                         &at,
                         out,
                     );
@@ -2760,6 +3910,7 @@ impl crate::validate::Validate for ConversationReply {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1f64,
+                        None,
                         &at,
                         out,
                     );
@@ -2770,6 +3921,16 @@ impl crate::validate::Validate for ConversationReply {
 }
 
 impl crate::validate::Validate for Message {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.sender;
+            crate::validate::Validate::is_valid(v)
+        })
+            && match &self.msgid {
+                Some(v) => pattern_9(v),
+                None => true,
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2782,12 +3943,18 @@ impl crate::validate::Validate for Message {
         }
         if let Some(v) = &self.msgid {
             let at = at.key("msgid");
-            crate::validate::pattern_result(v, pattern_9(v), &PATTERN_9, &at, out);
+            crate::validate::pattern_result(v, pattern_9(v), &PATTERN_9, None, &at, out);
         }
     }
 }
 
 impl crate::validate::Validate for MessageSender {
+    fn is_valid(&self) -> bool {
+        {
+            let v = &self.id;
+            pattern_10(v)
+        }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2796,12 +3963,89 @@ impl crate::validate::Validate for MessageSender {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::pattern_result(v, pattern_10(v), &PATTERN_10, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_10(v),
+                &PATTERN_10,
+                None,
+                &at,
+                out,
+            );
         }
     }
 }
 
 impl crate::validate::Validate for ConversationOperatorReplied {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.version;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "conversation.operator.replied"
+            }
+            && {
+                let v = &self.event_time;
+                match v {
+                    StringOrInteger::String(x) => pattern_2(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1000000000000f64,
+                        )
+                            && crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Maximum,
+                                9999999999999f64,
+                            )
+                    }
+                }
+            }
+            && {
+                let v = &self.org_id;
+                pattern_3(v)
+            }
+            && {
+                let v = &self.app_id;
+                match v {
+                    StringOrInteger::String(x) => pattern_3(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1f64,
+                        )
+                    }
+                }
+            }
+            && {
+                let v = &self.attempt;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    1f64,
+                )
+                    && crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Maximum,
+                        4f64,
+                    )
+            }
+            && {
+                let v = &self.entity_type;
+                v.as_str() == "conversation"
+            }
+            && {
+                let v = &self.entity_id;
+                pattern_3(v)
+            }
+            && {
+                let v = &self.entity;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2810,12 +4054,18 @@ impl crate::validate::Validate for ConversationOperatorReplied {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "conversation.operator.replied", &at, out);
+            crate::validate::str_const(
+                v,
+                "conversation.operator.replied",
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.event_time;
@@ -2826,6 +4076,7 @@ impl crate::validate::Validate for ConversationOperatorReplied {
                         x,
                         pattern_2(x),
                         &PATTERN_2,
+                        None,
                         &at,
                         out,
                     );
@@ -2835,6 +4086,7 @@ impl crate::validate::Validate for ConversationOperatorReplied {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1000000000000f64,
+                        None,
                         &at,
                         out,
                     );
@@ -2842,6 +4094,7 @@ impl crate::validate::Validate for ConversationOperatorReplied {
                         *x as f64,
                         crate::validate::Bound::Maximum,
                         9999999999999f64,
+                        None,
                         &at,
                         out,
                     );
@@ -2851,7 +4104,7 @@ impl crate::validate::Validate for ConversationOperatorReplied {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.app_id;
@@ -2862,6 +4115,7 @@ impl crate::validate::Validate for ConversationOperatorReplied {
                         x,
                         pattern_3(x),
                         &PATTERN_3,
+                        None,
                         &at,
                         out,
                     );
@@ -2871,6 +4125,7 @@ impl crate::validate::Validate for ConversationOperatorReplied {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1f64,
+                        None,
                         &at,
                         out,
                     );
@@ -2884,6 +4139,7 @@ impl crate::validate::Validate for ConversationOperatorReplied {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 1f64,
+                None,
                 &at,
                 out,
             );
@@ -2891,6 +4147,7 @@ impl crate::validate::Validate for ConversationOperatorReplied {
                 *v as f64,
                 crate::validate::Bound::Maximum,
                 4f64,
+                Some(9),
                 &at,
                 out,
             );
@@ -2898,12 +4155,12 @@ impl crate::validate::Validate for ConversationOperatorReplied {
         {
             let v = &self.entity_type;
             let at = at.key("entity_type");
-            crate::validate::str_const(v, "conversation", &at, out);
+            crate::validate::str_const(v, "conversation", None, &at, out);
         }
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.entity;
@@ -2914,6 +4171,78 @@ impl crate::validate::Validate for ConversationOperatorReplied {
 }
 
 impl crate::validate::Validate for DepartmentCreated {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.version;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "department.created"
+            }
+            && {
+                let v = &self.event_time;
+                match v {
+                    StringOrInteger::String(x) => pattern_2(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1000000000000f64,
+                        )
+                            && crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Maximum,
+                                9999999999999f64,
+                            )
+                    }
+                }
+            }
+            && {
+                let v = &self.org_id;
+                pattern_3(v)
+            }
+            && match &self.app_id {
+                Some(v) => {
+                    match v {
+                        StringOrInteger::String(x) => pattern_3(x),
+                        StringOrInteger::Integer(x) => {
+                            crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Minimum,
+                                1f64,
+                            )
+                        }
+                    }
+                }
+                None => true,
+            }
+            && {
+                let v = &self.attempt;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    1f64,
+                )
+                    && crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Maximum,
+                        4f64,
+                    )
+            }
+            && {
+                let v = &self.entity_type;
+                v.as_str() == "department"
+            }
+            && {
+                let v = &self.entity_id;
+                pattern_3(v)
+            }
+            && {
+                let v = &self.entity;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -2922,12 +4251,12 @@ impl crate::validate::Validate for DepartmentCreated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "department.created", &at, out);
+            crate::validate::str_const(v, "department.created", None, &at, out);
         }
         {
             let v = &self.event_time;
@@ -2938,6 +4267,7 @@ impl crate::validate::Validate for DepartmentCreated {
                         x,
                         pattern_2(x),
                         &PATTERN_2,
+                        None,
                         &at,
                         out,
                     );
@@ -2947,6 +4277,7 @@ impl crate::validate::Validate for DepartmentCreated {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1000000000000f64,
+                        None,
                         &at,
                         out,
                     );
@@ -2954,6 +4285,7 @@ impl crate::validate::Validate for DepartmentCreated {
                         *x as f64,
                         crate::validate::Bound::Maximum,
                         9999999999999f64,
+                        None,
                         &at,
                         out,
                     );
@@ -2963,7 +4295,7 @@ impl crate::validate::Validate for DepartmentCreated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
@@ -2973,6 +4305,7 @@ impl crate::validate::Validate for DepartmentCreated {
                         x,
                         pattern_3(x),
                         &PATTERN_3,
+                        None,
                         &at,
                         out,
                     );
@@ -2982,6 +4315,7 @@ impl crate::validate::Validate for DepartmentCreated {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1f64,
+                        None,
                         &at,
                         out,
                     );
@@ -2995,6 +4329,7 @@ impl crate::validate::Validate for DepartmentCreated {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 1f64,
+                None,
                 &at,
                 out,
             );
@@ -3002,6 +4337,7 @@ impl crate::validate::Validate for DepartmentCreated {
                 *v as f64,
                 crate::validate::Bound::Maximum,
                 4f64,
+                Some(9),
                 &at,
                 out,
             );
@@ -3009,12 +4345,12 @@ impl crate::validate::Validate for DepartmentCreated {
         {
             let v = &self.entity_type;
             let at = at.key("entity_type");
-            crate::validate::str_const(v, "department", &at, out);
+            crate::validate::str_const(v, "department", None, &at, out);
         }
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.entity;
@@ -3025,6 +4361,44 @@ impl crate::validate::Validate for DepartmentCreated {
 }
 
 impl crate::validate::Validate for Department {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.is_enabled;
+            matches!(v.as_str(), "true" | "false")
+        })
+            && {
+                let v = &self.created_time;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.modified_time;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.operators;
+                v.iter().all(|item| pattern_3(item))
+            }
+            && {
+                let v = &self.is_system_generated;
+                matches!(v.as_str(), "true" | "false")
+            }
+            && {
+                let v = &self.is_public;
+                matches!(v.as_str(), "true" | "false")
+            }
+            && {
+                let v = &self.email_configurations;
+                crate::validate::Validate::is_valid(v)
+            }
+            && {
+                let v = &self.id;
+                pattern_3(v)
+            }
+            && {
+                let v = &self.created_by;
+                pattern_3(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3037,6 +4411,7 @@ impl crate::validate::Validate for Department {
                 v,
                 matches!(v.as_str(), "true" | "false"),
                 &["true", "false"],
+                None,
                 &at,
                 out,
             );
@@ -3044,12 +4419,12 @@ impl crate::validate::Validate for Department {
         {
             let v = &self.created_time;
             let at = at.key("created_time");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, None, &at, out);
         }
         {
             let v = &self.modified_time;
             let at = at.key("modified_time");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, None, &at, out);
         }
         {
             let v = &self.operators;
@@ -3060,6 +4435,7 @@ impl crate::validate::Validate for Department {
                     item,
                     pattern_3(item),
                     &PATTERN_3,
+                    None,
                     &at,
                     out,
                 );
@@ -3072,6 +4448,7 @@ impl crate::validate::Validate for Department {
                 v,
                 matches!(v.as_str(), "true" | "false"),
                 &["true", "false"],
+                None,
                 &at,
                 out,
             );
@@ -3083,6 +4460,7 @@ impl crate::validate::Validate for Department {
                 v,
                 matches!(v.as_str(), "true" | "false"),
                 &["true", "false"],
+                None,
                 &at,
                 out,
             );
@@ -3095,17 +4473,63 @@ impl crate::validate::Validate for Department {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.created_by;
             let at = at.key("created_by");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
     }
 }
 
 impl crate::validate::Validate for DepartmentEmailConfigurations {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.missedchat_recipients;
+            pattern_11(v)
+        })
+            && {
+                let v = &self.cc_recipients;
+                pattern_11(v)
+            }
+            && {
+                let v = &self.is_blockip_mail_enabled;
+                matches!(v.as_str(), "true" | "false")
+            }
+            && {
+                let v = &self.from_email;
+                crate::formats::Format::Email.is_valid(v)
+            }
+            && {
+                let v = &self.transcript_recipients;
+                pattern_11(v)
+            }
+            && {
+                let v = &self.is_feedback_mail_enabled;
+                matches!(v.as_str(), "true" | "false")
+            }
+            && {
+                let v = &self.blockip_recipients;
+                pattern_11(v)
+            }
+            && {
+                let v = &self.feedback_recipients;
+                pattern_11(v)
+            }
+            && {
+                let v = &self.is_missedchat_mail_enabled;
+                matches!(v.as_str(), "true" | "false")
+            }
+            && {
+                let v = &self.is_cc_mail_enabled;
+                matches!(v.as_str(), "true" | "false")
+            }
+            && {
+                let v = &self.is_transcript_mail_enabled;
+                matches!(v.as_str(), "true" | "false")
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3114,12 +4538,26 @@ impl crate::validate::Validate for DepartmentEmailConfigurations {
         {
             let v = &self.missedchat_recipients;
             let at = at.key("missedchat_recipients");
-            crate::validate::pattern_result(v, pattern_11(v), &PATTERN_11, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_11(v),
+                &PATTERN_11,
+                Some(21),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.cc_recipients;
             let at = at.key("cc_recipients");
-            crate::validate::pattern_result(v, pattern_11(v), &PATTERN_11, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_11(v),
+                &PATTERN_11,
+                Some(21),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.is_blockip_mail_enabled;
@@ -3128,6 +4566,7 @@ impl crate::validate::Validate for DepartmentEmailConfigurations {
                 v,
                 matches!(v.as_str(), "true" | "false"),
                 &["true", "false"],
+                None,
                 &at,
                 out,
             );
@@ -3135,12 +4574,25 @@ impl crate::validate::Validate for DepartmentEmailConfigurations {
         {
             let v = &self.from_email;
             let at = at.key("from_email");
-            crate::validate::str_format(v, crate::formats::Format::Email, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::Email,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.transcript_recipients;
             let at = at.key("transcript_recipients");
-            crate::validate::pattern_result(v, pattern_11(v), &PATTERN_11, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_11(v),
+                &PATTERN_11,
+                Some(21),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.is_feedback_mail_enabled;
@@ -3149,6 +4601,7 @@ impl crate::validate::Validate for DepartmentEmailConfigurations {
                 v,
                 matches!(v.as_str(), "true" | "false"),
                 &["true", "false"],
+                None,
                 &at,
                 out,
             );
@@ -3156,12 +4609,26 @@ impl crate::validate::Validate for DepartmentEmailConfigurations {
         {
             let v = &self.blockip_recipients;
             let at = at.key("blockip_recipients");
-            crate::validate::pattern_result(v, pattern_11(v), &PATTERN_11, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_11(v),
+                &PATTERN_11,
+                Some(21),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.feedback_recipients;
             let at = at.key("feedback_recipients");
-            crate::validate::pattern_result(v, pattern_11(v), &PATTERN_11, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_11(v),
+                &PATTERN_11,
+                Some(21),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.is_missedchat_mail_enabled;
@@ -3170,6 +4637,7 @@ impl crate::validate::Validate for DepartmentEmailConfigurations {
                 v,
                 matches!(v.as_str(), "true" | "false"),
                 &["true", "false"],
+                None,
                 &at,
                 out,
             );
@@ -3181,6 +4649,7 @@ impl crate::validate::Validate for DepartmentEmailConfigurations {
                 v,
                 matches!(v.as_str(), "true" | "false"),
                 &["true", "false"],
+                None,
                 &at,
                 out,
             );
@@ -3192,6 +4661,7 @@ impl crate::validate::Validate for DepartmentEmailConfigurations {
                 v,
                 matches!(v.as_str(), "true" | "false"),
                 &["true", "false"],
+                None,
                 &at,
                 out,
             );
@@ -3200,6 +4670,74 @@ impl crate::validate::Validate for DepartmentEmailConfigurations {
 }
 
 impl crate::validate::Validate for DepartmentDeleted {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.version;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "department.deleted"
+            }
+            && {
+                let v = &self.event_time;
+                match v {
+                    StringOrInteger::String(x) => pattern_2(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1000000000000f64,
+                        )
+                            && crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Maximum,
+                                9999999999999f64,
+                            )
+                    }
+                }
+            }
+            && {
+                let v = &self.org_id;
+                pattern_3(v)
+            }
+            && match &self.app_id {
+                Some(v) => {
+                    match v {
+                        StringOrInteger::String(x) => pattern_3(x),
+                        StringOrInteger::Integer(x) => {
+                            crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Minimum,
+                                1f64,
+                            )
+                        }
+                    }
+                }
+                None => true,
+            }
+            && {
+                let v = &self.attempt;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    1f64,
+                )
+                    && crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Maximum,
+                        4f64,
+                    )
+            }
+            && {
+                let v = &self.entity_type;
+                v.as_str() == "department"
+            }
+            && {
+                let v = &self.entity_id;
+                pattern_3(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3208,12 +4746,12 @@ impl crate::validate::Validate for DepartmentDeleted {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "department.deleted", &at, out);
+            crate::validate::str_const(v, "department.deleted", None, &at, out);
         }
         {
             let v = &self.event_time;
@@ -3224,6 +4762,7 @@ impl crate::validate::Validate for DepartmentDeleted {
                         x,
                         pattern_2(x),
                         &PATTERN_2,
+                        None,
                         &at,
                         out,
                     );
@@ -3233,6 +4772,7 @@ impl crate::validate::Validate for DepartmentDeleted {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1000000000000f64,
+                        None,
                         &at,
                         out,
                     );
@@ -3240,6 +4780,7 @@ impl crate::validate::Validate for DepartmentDeleted {
                         *x as f64,
                         crate::validate::Bound::Maximum,
                         9999999999999f64,
+                        None,
                         &at,
                         out,
                     );
@@ -3249,7 +4790,7 @@ impl crate::validate::Validate for DepartmentDeleted {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
@@ -3259,6 +4800,7 @@ impl crate::validate::Validate for DepartmentDeleted {
                         x,
                         pattern_3(x),
                         &PATTERN_3,
+                        None,
                         &at,
                         out,
                     );
@@ -3268,6 +4810,7 @@ impl crate::validate::Validate for DepartmentDeleted {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1f64,
+                        None,
                         &at,
                         out,
                     );
@@ -3281,6 +4824,7 @@ impl crate::validate::Validate for DepartmentDeleted {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 1f64,
+                None,
                 &at,
                 out,
             );
@@ -3288,6 +4832,7 @@ impl crate::validate::Validate for DepartmentDeleted {
                 *v as f64,
                 crate::validate::Bound::Maximum,
                 4f64,
+                Some(9),
                 &at,
                 out,
             );
@@ -3295,17 +4840,89 @@ impl crate::validate::Validate for DepartmentDeleted {
         {
             let v = &self.entity_type;
             let at = at.key("entity_type");
-            crate::validate::str_const(v, "department", &at, out);
+            crate::validate::str_const(v, "department", None, &at, out);
         }
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
     }
 }
 
 impl crate::validate::Validate for DepartmentUpdated {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.version;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "department.updated"
+            }
+            && {
+                let v = &self.event_time;
+                match v {
+                    StringOrInteger::String(x) => pattern_2(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1000000000000f64,
+                        )
+                            && crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Maximum,
+                                9999999999999f64,
+                            )
+                    }
+                }
+            }
+            && {
+                let v = &self.org_id;
+                pattern_3(v)
+            }
+            && match &self.app_id {
+                Some(v) => {
+                    match v {
+                        StringOrInteger::String(x) => pattern_3(x),
+                        StringOrInteger::Integer(x) => {
+                            crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Minimum,
+                                1f64,
+                            )
+                        }
+                    }
+                }
+                None => true,
+            }
+            && {
+                let v = &self.attempt;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    1f64,
+                )
+                    && crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Maximum,
+                        4f64,
+                    )
+            }
+            && {
+                let v = &self.entity_type;
+                v.as_str() == "department"
+            }
+            && {
+                let v = &self.entity_id;
+                pattern_3(v)
+            }
+            && {
+                let v = &self.entity;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3314,12 +4931,12 @@ impl crate::validate::Validate for DepartmentUpdated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "department.updated", &at, out);
+            crate::validate::str_const(v, "department.updated", None, &at, out);
         }
         {
             let v = &self.event_time;
@@ -3330,6 +4947,7 @@ impl crate::validate::Validate for DepartmentUpdated {
                         x,
                         pattern_2(x),
                         &PATTERN_2,
+                        None,
                         &at,
                         out,
                     );
@@ -3339,6 +4957,7 @@ impl crate::validate::Validate for DepartmentUpdated {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1000000000000f64,
+                        None,
                         &at,
                         out,
                     );
@@ -3346,6 +4965,7 @@ impl crate::validate::Validate for DepartmentUpdated {
                         *x as f64,
                         crate::validate::Bound::Maximum,
                         9999999999999f64,
+                        None,
                         &at,
                         out,
                     );
@@ -3355,7 +4975,7 @@ impl crate::validate::Validate for DepartmentUpdated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
@@ -3365,6 +4985,7 @@ impl crate::validate::Validate for DepartmentUpdated {
                         x,
                         pattern_3(x),
                         &PATTERN_3,
+                        None,
                         &at,
                         out,
                     );
@@ -3374,6 +4995,7 @@ impl crate::validate::Validate for DepartmentUpdated {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1f64,
+                        None,
                         &at,
                         out,
                     );
@@ -3387,6 +5009,7 @@ impl crate::validate::Validate for DepartmentUpdated {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 1f64,
+                None,
                 &at,
                 out,
             );
@@ -3394,6 +5017,7 @@ impl crate::validate::Validate for DepartmentUpdated {
                 *v as f64,
                 crate::validate::Bound::Maximum,
                 4f64,
+                Some(9),
                 &at,
                 out,
             );
@@ -3401,12 +5025,12 @@ impl crate::validate::Validate for DepartmentUpdated {
         {
             let v = &self.entity_type;
             let at = at.key("entity_type");
-            crate::validate::str_const(v, "department", &at, out);
+            crate::validate::str_const(v, "department", None, &at, out);
         }
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.entity;
@@ -3417,6 +5041,78 @@ impl crate::validate::Validate for DepartmentUpdated {
 }
 
 impl crate::validate::Validate for OperatorCreated {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.version;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "operator.created"
+            }
+            && {
+                let v = &self.event_time;
+                match v {
+                    StringOrInteger::String(x) => pattern_2(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1000000000000f64,
+                        )
+                            && crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Maximum,
+                                9999999999999f64,
+                            )
+                    }
+                }
+            }
+            && {
+                let v = &self.org_id;
+                pattern_3(v)
+            }
+            && match &self.app_id {
+                Some(v) => {
+                    match v {
+                        StringOrInteger::String(x) => pattern_3(x),
+                        StringOrInteger::Integer(x) => {
+                            crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Minimum,
+                                1f64,
+                            )
+                        }
+                    }
+                }
+                None => true,
+            }
+            && {
+                let v = &self.attempt;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    1f64,
+                )
+                    && crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Maximum,
+                        4f64,
+                    )
+            }
+            && {
+                let v = &self.entity_type;
+                v.as_str() == "operator"
+            }
+            && {
+                let v = &self.entity_id;
+                pattern_3(v)
+            }
+            && {
+                let v = &self.entity;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3425,12 +5121,12 @@ impl crate::validate::Validate for OperatorCreated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "operator.created", &at, out);
+            crate::validate::str_const(v, "operator.created", None, &at, out);
         }
         {
             let v = &self.event_time;
@@ -3441,6 +5137,7 @@ impl crate::validate::Validate for OperatorCreated {
                         x,
                         pattern_2(x),
                         &PATTERN_2,
+                        None,
                         &at,
                         out,
                     );
@@ -3450,6 +5147,7 @@ impl crate::validate::Validate for OperatorCreated {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1000000000000f64,
+                        None,
                         &at,
                         out,
                     );
@@ -3457,6 +5155,7 @@ impl crate::validate::Validate for OperatorCreated {
                         *x as f64,
                         crate::validate::Bound::Maximum,
                         9999999999999f64,
+                        None,
                         &at,
                         out,
                     );
@@ -3466,7 +5165,7 @@ impl crate::validate::Validate for OperatorCreated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
@@ -3476,6 +5175,7 @@ impl crate::validate::Validate for OperatorCreated {
                         x,
                         pattern_3(x),
                         &PATTERN_3,
+                        None,
                         &at,
                         out,
                     );
@@ -3485,6 +5185,7 @@ impl crate::validate::Validate for OperatorCreated {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1f64,
+                        None,
                         &at,
                         out,
                     );
@@ -3498,6 +5199,7 @@ impl crate::validate::Validate for OperatorCreated {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 1f64,
+                None,
                 &at,
                 out,
             );
@@ -3505,6 +5207,7 @@ impl crate::validate::Validate for OperatorCreated {
                 *v as f64,
                 crate::validate::Bound::Maximum,
                 4f64,
+                Some(9),
                 &at,
                 out,
             );
@@ -3512,12 +5215,12 @@ impl crate::validate::Validate for OperatorCreated {
         {
             let v = &self.entity_type;
             let at = at.key("entity_type");
-            crate::validate::str_const(v, "operator", &at, out);
+            crate::validate::str_const(v, "operator", None, &at, out);
         }
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.entity;
@@ -3528,6 +5231,80 @@ impl crate::validate::Validate for OperatorCreated {
 }
 
 impl crate::validate::Validate for Operator {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.email_id;
+            crate::formats::Format::Email.is_valid(v)
+        })
+            && {
+                let v = &self.signature;
+                pattern_12(v)
+            }
+            && {
+                let v = &self.language;
+                pattern_13(v)
+            }
+            && {
+                let v = &self.locale;
+                pattern_13(v)
+            }
+            && {
+                let v = &self.notify;
+                crate::validate::Validate::is_valid(v)
+            }
+            && {
+                let v = &self.modified_time;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.id;
+                pattern_3(v)
+            }
+            && {
+                let v = &self.departments;
+                v.iter().all(|item| pattern_3(item))
+            }
+            && {
+                let v = &self.created_time;
+                pattern_2(v)
+            }
+            && {
+                let v = &self.time_format;
+                pattern_14(v)
+            }
+            && {
+                let v = &self.address;
+                crate::validate::Validate::is_valid(v)
+            }
+            && {
+                let v = &self.maximum_concurrent_chat;
+                pattern_15(v)
+            }
+            && {
+                let v = &self.image_url;
+                pattern_16(v)
+            }
+            && {
+                let v = &self.mobile;
+                pattern_17(v)
+            }
+            && match &self.zuid {
+                Some(v) => pattern_3(v),
+                None => true,
+            }
+            && {
+                let v = &self.locale_country;
+                pattern_18(v)
+            }
+            && {
+                let v = &self.phone;
+                pattern_17(v)
+            }
+            && {
+                let v = &self.social_media;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3536,22 +5313,49 @@ impl crate::validate::Validate for Operator {
         {
             let v = &self.email_id;
             let at = at.key("email_id");
-            crate::validate::str_format(v, crate::formats::Format::Email, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::Email,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.signature;
             let at = at.key("signature");
-            crate::validate::pattern_result(v, pattern_12(v), &PATTERN_12, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_12(v),
+                &PATTERN_12,
+                Some(32),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.language;
             let at = at.key("language");
-            crate::validate::pattern_result(v, pattern_13(v), &PATTERN_13, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_13(v),
+                &PATTERN_13,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.locale;
             let at = at.key("locale");
-            crate::validate::pattern_result(v, pattern_13(v), &PATTERN_13, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_13(v),
+                &PATTERN_13,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.notify;
@@ -3561,12 +5365,12 @@ impl crate::validate::Validate for Operator {
         {
             let v = &self.modified_time;
             let at = at.key("modified_time");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, None, &at, out);
         }
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.departments;
@@ -3577,6 +5381,7 @@ impl crate::validate::Validate for Operator {
                     item,
                     pattern_3(item),
                     &PATTERN_3,
+                    None,
                     &at,
                     out,
                 );
@@ -3585,12 +5390,19 @@ impl crate::validate::Validate for Operator {
         {
             let v = &self.created_time;
             let at = at.key("created_time");
-            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, &at, out);
+            crate::validate::pattern_result(v, pattern_2(v), &PATTERN_2, None, &at, out);
         }
         {
             let v = &self.time_format;
             let at = at.key("time_format");
-            crate::validate::pattern_result(v, pattern_14(v), &PATTERN_14, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_14(v),
+                &PATTERN_14,
+                Some(32),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.address;
@@ -3600,31 +5412,66 @@ impl crate::validate::Validate for Operator {
         {
             let v = &self.maximum_concurrent_chat;
             let at = at.key("maximum_concurrent_chat");
-            crate::validate::pattern_result(v, pattern_15(v), &PATTERN_15, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_15(v),
+                &PATTERN_15,
+                Some(32),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.image_url;
             let at = at.key("image_url");
-            crate::validate::pattern_result(v, pattern_16(v), &PATTERN_16, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_16(v),
+                &PATTERN_16,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.mobile;
             let at = at.key("mobile");
-            crate::validate::pattern_result(v, pattern_17(v), &PATTERN_17, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_17(v),
+                &PATTERN_17,
+                Some(31),
+                &at,
+                out,
+            );
         }
         if let Some(v) = &self.zuid {
             let at = at.key("zuid");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.locale_country;
             let at = at.key("locale_country");
-            crate::validate::pattern_result(v, pattern_18(v), &PATTERN_18, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_18(v),
+                &PATTERN_18,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.phone;
             let at = at.key("phone");
-            crate::validate::pattern_result(v, pattern_17(v), &PATTERN_17, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_17(v),
+                &PATTERN_17,
+                Some(31),
+                &at,
+                out,
+            );
         }
         {
             let v = &self.social_media;
@@ -3635,6 +5482,9 @@ impl crate::validate::Validate for Operator {
 }
 
 impl crate::validate::Validate for OperatorNotify {
+    fn is_valid(&self) -> bool {
+        true
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3645,6 +5495,16 @@ impl crate::validate::Validate for OperatorNotify {
 }
 
 impl crate::validate::Validate for OperatorAddress {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.country;
+            pattern_18(v)
+        })
+            && {
+                let v = &self.pincode;
+                pattern_19(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3653,17 +5513,41 @@ impl crate::validate::Validate for OperatorAddress {
         {
             let v = &self.country;
             let at = at.key("country");
-            crate::validate::pattern_result(v, pattern_18(v), &PATTERN_18, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_18(v),
+                &PATTERN_18,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.pincode;
             let at = at.key("pincode");
-            crate::validate::pattern_result(v, pattern_19(v), &PATTERN_19, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_19(v),
+                &PATTERN_19,
+                None,
+                &at,
+                out,
+            );
         }
     }
 }
 
 impl crate::validate::Validate for OperatorSocialMedia {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.twitter;
+            crate::validate::Validate::is_valid(v)
+        })
+            && {
+                let v = &self.linkedin;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3683,6 +5567,12 @@ impl crate::validate::Validate for OperatorSocialMedia {
 }
 
 impl crate::validate::Validate for OperatorProfile {
+    fn is_valid(&self) -> bool {
+        {
+            let v = &self.profile_url;
+            pattern_16(v)
+        }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3691,12 +5581,91 @@ impl crate::validate::Validate for OperatorProfile {
         {
             let v = &self.profile_url;
             let at = at.key("profile_url");
-            crate::validate::pattern_result(v, pattern_16(v), &PATTERN_16, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_16(v),
+                &PATTERN_16,
+                None,
+                &at,
+                out,
+            );
         }
     }
 }
 
 impl crate::validate::Validate for OperatorUpdated {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.version;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "operator.updated"
+            }
+            && {
+                let v = &self.event_time;
+                match v {
+                    StringOrInteger::String(x) => pattern_2(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1000000000000f64,
+                        )
+                            && crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Maximum,
+                                9999999999999f64,
+                            )
+                    }
+                }
+            }
+            && {
+                let v = &self.org_id;
+                pattern_3(v)
+            }
+            && match &self.app_id {
+                Some(v) => {
+                    match v {
+                        StringOrInteger::String(x) => pattern_3(x),
+                        StringOrInteger::Integer(x) => {
+                            crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Minimum,
+                                1f64,
+                            )
+                        }
+                    }
+                }
+                None => true,
+            }
+            && {
+                let v = &self.attempt;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    1f64,
+                )
+                    && crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Maximum,
+                        4f64,
+                    )
+            }
+            && {
+                let v = &self.entity_type;
+                v.as_str() == "operator"
+            }
+            && {
+                let v = &self.entity_id;
+                pattern_3(v)
+            }
+            && {
+                let v = &self.entity;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3705,12 +5674,12 @@ impl crate::validate::Validate for OperatorUpdated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "operator.updated", &at, out);
+            crate::validate::str_const(v, "operator.updated", None, &at, out);
         }
         {
             let v = &self.event_time;
@@ -3721,6 +5690,7 @@ impl crate::validate::Validate for OperatorUpdated {
                         x,
                         pattern_2(x),
                         &PATTERN_2,
+                        None,
                         &at,
                         out,
                     );
@@ -3730,6 +5700,7 @@ impl crate::validate::Validate for OperatorUpdated {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1000000000000f64,
+                        None,
                         &at,
                         out,
                     );
@@ -3737,6 +5708,7 @@ impl crate::validate::Validate for OperatorUpdated {
                         *x as f64,
                         crate::validate::Bound::Maximum,
                         9999999999999f64,
+                        None,
                         &at,
                         out,
                     );
@@ -3746,7 +5718,7 @@ impl crate::validate::Validate for OperatorUpdated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
@@ -3756,6 +5728,7 @@ impl crate::validate::Validate for OperatorUpdated {
                         x,
                         pattern_3(x),
                         &PATTERN_3,
+                        None,
                         &at,
                         out,
                     );
@@ -3765,6 +5738,7 @@ impl crate::validate::Validate for OperatorUpdated {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1f64,
+                        None,
                         &at,
                         out,
                     );
@@ -3778,6 +5752,7 @@ impl crate::validate::Validate for OperatorUpdated {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 1f64,
+                None,
                 &at,
                 out,
             );
@@ -3785,6 +5760,7 @@ impl crate::validate::Validate for OperatorUpdated {
                 *v as f64,
                 crate::validate::Bound::Maximum,
                 4f64,
+                Some(9),
                 &at,
                 out,
             );
@@ -3792,12 +5768,12 @@ impl crate::validate::Validate for OperatorUpdated {
         {
             let v = &self.entity_type;
             let at = at.key("entity_type");
-            crate::validate::str_const(v, "operator", &at, out);
+            crate::validate::str_const(v, "operator", None, &at, out);
         }
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.entity;
@@ -3808,6 +5784,74 @@ impl crate::validate::Validate for OperatorUpdated {
 }
 
 impl crate::validate::Validate for OperatorDeleted {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.version;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "operator.deleted"
+            }
+            && {
+                let v = &self.event_time;
+                match v {
+                    StringOrInteger::String(x) => pattern_2(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1000000000000f64,
+                        )
+                            && crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Maximum,
+                                9999999999999f64,
+                            )
+                    }
+                }
+            }
+            && {
+                let v = &self.org_id;
+                pattern_3(v)
+            }
+            && match &self.app_id {
+                Some(v) => {
+                    match v {
+                        StringOrInteger::String(x) => pattern_3(x),
+                        StringOrInteger::Integer(x) => {
+                            crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Minimum,
+                                1f64,
+                            )
+                        }
+                    }
+                }
+                None => true,
+            }
+            && {
+                let v = &self.attempt;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    1f64,
+                )
+                    && crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Maximum,
+                        4f64,
+                    )
+            }
+            && {
+                let v = &self.entity_type;
+                v.as_str() == "operator"
+            }
+            && {
+                let v = &self.entity_id;
+                pattern_3(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3816,12 +5860,12 @@ impl crate::validate::Validate for OperatorDeleted {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "operator.deleted", &at, out);
+            crate::validate::str_const(v, "operator.deleted", None, &at, out);
         }
         {
             let v = &self.event_time;
@@ -3832,6 +5876,7 @@ impl crate::validate::Validate for OperatorDeleted {
                         x,
                         pattern_2(x),
                         &PATTERN_2,
+                        None,
                         &at,
                         out,
                     );
@@ -3841,6 +5886,7 @@ impl crate::validate::Validate for OperatorDeleted {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1000000000000f64,
+                        None,
                         &at,
                         out,
                     );
@@ -3848,6 +5894,7 @@ impl crate::validate::Validate for OperatorDeleted {
                         *x as f64,
                         crate::validate::Bound::Maximum,
                         9999999999999f64,
+                        None,
                         &at,
                         out,
                     );
@@ -3857,7 +5904,7 @@ impl crate::validate::Validate for OperatorDeleted {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
@@ -3867,6 +5914,7 @@ impl crate::validate::Validate for OperatorDeleted {
                         x,
                         pattern_3(x),
                         &PATTERN_3,
+                        None,
                         &at,
                         out,
                     );
@@ -3876,6 +5924,7 @@ impl crate::validate::Validate for OperatorDeleted {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1f64,
+                        None,
                         &at,
                         out,
                     );
@@ -3889,6 +5938,7 @@ impl crate::validate::Validate for OperatorDeleted {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 1f64,
+                None,
                 &at,
                 out,
             );
@@ -3896,6 +5946,7 @@ impl crate::validate::Validate for OperatorDeleted {
                 *v as f64,
                 crate::validate::Bound::Maximum,
                 4f64,
+                Some(9),
                 &at,
                 out,
             );
@@ -3903,17 +5954,89 @@ impl crate::validate::Validate for OperatorDeleted {
         {
             let v = &self.entity_type;
             let at = at.key("entity_type");
-            crate::validate::str_const(v, "operator", &at, out);
+            crate::validate::str_const(v, "operator", None, &at, out);
         }
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
     }
 }
 
 impl crate::validate::Validate for OperatorDepartmentsAssociated {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.version;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "operator.departments.associated"
+            }
+            && {
+                let v = &self.event_time;
+                match v {
+                    StringOrInteger::String(x) => pattern_2(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1000000000000f64,
+                        )
+                            && crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Maximum,
+                                9999999999999f64,
+                            )
+                    }
+                }
+            }
+            && {
+                let v = &self.org_id;
+                pattern_3(v)
+            }
+            && match &self.app_id {
+                Some(v) => {
+                    match v {
+                        StringOrInteger::String(x) => pattern_3(x),
+                        StringOrInteger::Integer(x) => {
+                            crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Minimum,
+                                1f64,
+                            )
+                        }
+                    }
+                }
+                None => true,
+            }
+            && {
+                let v = &self.attempt;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    1f64,
+                )
+                    && crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Maximum,
+                        4f64,
+                    )
+            }
+            && {
+                let v = &self.entity_type;
+                v.as_str() == "operator"
+            }
+            && {
+                let v = &self.entity_id;
+                pattern_3(v)
+            }
+            && match &self.entity {
+                Some(v) => crate::validate::Validate::is_valid(v),
+                None => true,
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -3922,12 +6045,18 @@ impl crate::validate::Validate for OperatorDepartmentsAssociated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "operator.departments.associated", &at, out);
+            crate::validate::str_const(
+                v,
+                "operator.departments.associated",
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.event_time;
@@ -3938,6 +6067,7 @@ impl crate::validate::Validate for OperatorDepartmentsAssociated {
                         x,
                         pattern_2(x),
                         &PATTERN_2,
+                        None,
                         &at,
                         out,
                     );
@@ -3947,6 +6077,7 @@ impl crate::validate::Validate for OperatorDepartmentsAssociated {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1000000000000f64,
+                        None,
                         &at,
                         out,
                     );
@@ -3954,6 +6085,7 @@ impl crate::validate::Validate for OperatorDepartmentsAssociated {
                         *x as f64,
                         crate::validate::Bound::Maximum,
                         9999999999999f64,
+                        None,
                         &at,
                         out,
                     );
@@ -3963,7 +6095,7 @@ impl crate::validate::Validate for OperatorDepartmentsAssociated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
@@ -3973,6 +6105,7 @@ impl crate::validate::Validate for OperatorDepartmentsAssociated {
                         x,
                         pattern_3(x),
                         &PATTERN_3,
+                        None,
                         &at,
                         out,
                     );
@@ -3982,6 +6115,7 @@ impl crate::validate::Validate for OperatorDepartmentsAssociated {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1f64,
+                        None,
                         &at,
                         out,
                     );
@@ -3995,6 +6129,7 @@ impl crate::validate::Validate for OperatorDepartmentsAssociated {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 1f64,
+                None,
                 &at,
                 out,
             );
@@ -4002,6 +6137,7 @@ impl crate::validate::Validate for OperatorDepartmentsAssociated {
                 *v as f64,
                 crate::validate::Bound::Maximum,
                 4f64,
+                Some(9),
                 &at,
                 out,
             );
@@ -4009,12 +6145,12 @@ impl crate::validate::Validate for OperatorDepartmentsAssociated {
         {
             let v = &self.entity_type;
             let at = at.key("entity_type");
-            crate::validate::str_const(v, "operator", &at, out);
+            crate::validate::str_const(v, "operator", None, &at, out);
         }
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         if let Some(v) = &self.entity {
             let at = at.key("entity");
@@ -4023,7 +6159,445 @@ impl crate::validate::Validate for OperatorDepartmentsAssociated {
     }
 }
 
+impl crate::validate::Validate for OperatorDepartmentsChange {
+    fn is_valid(&self) -> bool {
+        (match &self.email_id {
+            Some(v) => crate::formats::Format::Email.is_valid(v),
+            None => false,
+        }) && self.access_levels.is_some() && self.role.is_some()
+            && match &self.signature {
+                Some(v) => pattern_12(v),
+                None => false,
+            } && self.date_of_birth.is_some() && self.description.is_some()
+            && match &self.language {
+                Some(v) => pattern_13(v),
+                None => false,
+            } && self.chat_enabled.is_some() && self.type_.is_some()
+            && match &self.locale {
+                Some(v) => pattern_13(v),
+                None => false,
+            } && self.confirmed.is_some() && self.enabled.is_some()
+            && match &self.notify {
+                Some(v) => crate::validate::Validate::is_valid(v),
+                None => false,
+            }
+            && match &self.modified_time {
+                Some(v) => pattern_2(v),
+                None => false,
+            }
+            && match &self.id {
+                Some(v) => pattern_3(v),
+                None => false,
+            }
+            && match &self.departments {
+                Some(v) => v.iter().all(|item| pattern_3(item)),
+                None => false,
+            } && self.first_name.is_some() && self.owner.is_some()
+            && match &self.created_time {
+                Some(v) => pattern_2(v),
+                None => false,
+            }
+            && match &self.time_format {
+                Some(v) => pattern_14(v),
+                None => false,
+            }
+            && match &self.address {
+                Some(v) => crate::validate::Validate::is_valid(v),
+                None => false,
+            }
+            && match &self.maximum_concurrent_chat {
+                Some(v) => pattern_15(v),
+                None => false,
+            }
+            && match &self.image_url {
+                Some(v) => pattern_16(v),
+                None => false,
+            }
+            && match &self.mobile {
+                Some(v) => pattern_17(v),
+                None => false,
+            } && self.last_name.is_some() && self.time_zone.is_some()
+            && match &self.zuid {
+                Some(v) => pattern_3(v),
+                None => true,
+            }
+            && match &self.locale_country {
+                Some(v) => pattern_18(v),
+                None => false,
+            } && self.deleted.is_some()
+            && match &self.phone {
+                Some(v) => pattern_17(v),
+                None => false,
+            } && self.nick_name.is_some()
+            && match &self.social_media {
+                Some(v) => crate::validate::Validate::is_valid(v),
+                None => false,
+            } && self.status.is_some()
+    }
+    fn validate_at(
+        &self,
+        at: &crate::validate::At<'_>,
+        out: &mut Vec<crate::validate::Violation>,
+    ) {
+        match &self.email_id {
+            Some(v) => {
+                let at = at.key("email_id");
+                crate::validate::str_format(
+                    v,
+                    crate::formats::Format::Email,
+                    None,
+                    &at,
+                    out,
+                );
+            }
+            None => crate::validate::missing("email_id", 24, at, out),
+        }
+        match &self.access_levels {
+            Some(_) => {}
+            None => crate::validate::missing("access_levels", 24, at, out),
+        }
+        match &self.role {
+            Some(_) => {}
+            None => crate::validate::missing("role", 24, at, out),
+        }
+        match &self.signature {
+            Some(v) => {
+                let at = at.key("signature");
+                crate::validate::pattern_result(
+                    v,
+                    pattern_12(v),
+                    &PATTERN_12,
+                    Some(32),
+                    &at,
+                    out,
+                );
+            }
+            None => crate::validate::missing("signature", 24, at, out),
+        }
+        match &self.date_of_birth {
+            Some(_) => {}
+            None => crate::validate::missing("date_of_birth", 24, at, out),
+        }
+        match &self.description {
+            Some(_) => {}
+            None => crate::validate::missing("description", 24, at, out),
+        }
+        match &self.language {
+            Some(v) => {
+                let at = at.key("language");
+                crate::validate::pattern_result(
+                    v,
+                    pattern_13(v),
+                    &PATTERN_13,
+                    None,
+                    &at,
+                    out,
+                );
+            }
+            None => crate::validate::missing("language", 24, at, out),
+        }
+        match &self.chat_enabled {
+            Some(_) => {}
+            None => crate::validate::missing("chat_enabled", 24, at, out),
+        }
+        match &self.type_ {
+            Some(_) => {}
+            None => crate::validate::missing("type", 24, at, out),
+        }
+        match &self.locale {
+            Some(v) => {
+                let at = at.key("locale");
+                crate::validate::pattern_result(
+                    v,
+                    pattern_13(v),
+                    &PATTERN_13,
+                    None,
+                    &at,
+                    out,
+                );
+            }
+            None => crate::validate::missing("locale", 24, at, out),
+        }
+        match &self.confirmed {
+            Some(_) => {}
+            None => crate::validate::missing("confirmed", 24, at, out),
+        }
+        match &self.enabled {
+            Some(_) => {}
+            None => crate::validate::missing("enabled", 24, at, out),
+        }
+        match &self.notify {
+            Some(v) => {
+                let at = at.key("notify");
+                crate::validate::Validate::validate_at(v, &at, out);
+            }
+            None => crate::validate::missing("notify", 24, at, out),
+        }
+        match &self.modified_time {
+            Some(v) => {
+                let at = at.key("modified_time");
+                crate::validate::pattern_result(
+                    v,
+                    pattern_2(v),
+                    &PATTERN_2,
+                    None,
+                    &at,
+                    out,
+                );
+            }
+            None => crate::validate::missing("modified_time", 24, at, out),
+        }
+        match &self.id {
+            Some(v) => {
+                let at = at.key("id");
+                crate::validate::pattern_result(
+                    v,
+                    pattern_3(v),
+                    &PATTERN_3,
+                    None,
+                    &at,
+                    out,
+                );
+            }
+            None => crate::validate::missing("id", 24, at, out),
+        }
+        match &self.departments {
+            Some(v) => {
+                let at = at.key("departments");
+                for (i, item) in v.iter().enumerate() {
+                    let at = at.index(i);
+                    crate::validate::pattern_result(
+                        item,
+                        pattern_3(item),
+                        &PATTERN_3,
+                        None,
+                        &at,
+                        out,
+                    );
+                }
+            }
+            None => crate::validate::missing("departments", 24, at, out),
+        }
+        match &self.first_name {
+            Some(_) => {}
+            None => crate::validate::missing("first_name", 24, at, out),
+        }
+        match &self.owner {
+            Some(_) => {}
+            None => crate::validate::missing("owner", 24, at, out),
+        }
+        match &self.created_time {
+            Some(v) => {
+                let at = at.key("created_time");
+                crate::validate::pattern_result(
+                    v,
+                    pattern_2(v),
+                    &PATTERN_2,
+                    None,
+                    &at,
+                    out,
+                );
+            }
+            None => crate::validate::missing("created_time", 24, at, out),
+        }
+        match &self.time_format {
+            Some(v) => {
+                let at = at.key("time_format");
+                crate::validate::pattern_result(
+                    v,
+                    pattern_14(v),
+                    &PATTERN_14,
+                    Some(32),
+                    &at,
+                    out,
+                );
+            }
+            None => crate::validate::missing("time_format", 24, at, out),
+        }
+        match &self.address {
+            Some(v) => {
+                let at = at.key("address");
+                crate::validate::Validate::validate_at(v, &at, out);
+            }
+            None => crate::validate::missing("address", 24, at, out),
+        }
+        match &self.maximum_concurrent_chat {
+            Some(v) => {
+                let at = at.key("maximum_concurrent_chat");
+                crate::validate::pattern_result(
+                    v,
+                    pattern_15(v),
+                    &PATTERN_15,
+                    Some(32),
+                    &at,
+                    out,
+                );
+            }
+            None => crate::validate::missing("maximum_concurrent_chat", 24, at, out),
+        }
+        match &self.image_url {
+            Some(v) => {
+                let at = at.key("image_url");
+                crate::validate::pattern_result(
+                    v,
+                    pattern_16(v),
+                    &PATTERN_16,
+                    None,
+                    &at,
+                    out,
+                );
+            }
+            None => crate::validate::missing("image_url", 24, at, out),
+        }
+        match &self.mobile {
+            Some(v) => {
+                let at = at.key("mobile");
+                crate::validate::pattern_result(
+                    v,
+                    pattern_17(v),
+                    &PATTERN_17,
+                    Some(31),
+                    &at,
+                    out,
+                );
+            }
+            None => crate::validate::missing("mobile", 24, at, out),
+        }
+        match &self.last_name {
+            Some(_) => {}
+            None => crate::validate::missing("last_name", 24, at, out),
+        }
+        match &self.time_zone {
+            Some(_) => {}
+            None => crate::validate::missing("time_zone", 24, at, out),
+        }
+        if let Some(v) = &self.zuid {
+            let at = at.key("zuid");
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
+        }
+        match &self.locale_country {
+            Some(v) => {
+                let at = at.key("locale_country");
+                crate::validate::pattern_result(
+                    v,
+                    pattern_18(v),
+                    &PATTERN_18,
+                    None,
+                    &at,
+                    out,
+                );
+            }
+            None => crate::validate::missing("locale_country", 24, at, out),
+        }
+        match &self.deleted {
+            Some(_) => {}
+            None => crate::validate::missing("deleted", 24, at, out),
+        }
+        match &self.phone {
+            Some(v) => {
+                let at = at.key("phone");
+                crate::validate::pattern_result(
+                    v,
+                    pattern_17(v),
+                    &PATTERN_17,
+                    Some(31),
+                    &at,
+                    out,
+                );
+            }
+            None => crate::validate::missing("phone", 24, at, out),
+        }
+        match &self.nick_name {
+            Some(_) => {}
+            None => crate::validate::missing("nick_name", 24, at, out),
+        }
+        match &self.social_media {
+            Some(v) => {
+                let at = at.key("social_media");
+                crate::validate::Validate::validate_at(v, &at, out);
+            }
+            None => crate::validate::missing("social_media", 24, at, out),
+        }
+        match &self.status {
+            Some(_) => {}
+            None => crate::validate::missing("status", 24, at, out),
+        }
+    }
+}
+
 impl crate::validate::Validate for OperatorDepartmentsDissociated {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.version;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "operator.departments.dissociated"
+            }
+            && {
+                let v = &self.event_time;
+                match v {
+                    StringOrInteger::String(x) => pattern_2(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1000000000000f64,
+                        )
+                            && crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Maximum,
+                                9999999999999f64,
+                            )
+                    }
+                }
+            }
+            && {
+                let v = &self.org_id;
+                pattern_3(v)
+            }
+            && match &self.app_id {
+                Some(v) => {
+                    match v {
+                        StringOrInteger::String(x) => pattern_3(x),
+                        StringOrInteger::Integer(x) => {
+                            crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Minimum,
+                                1f64,
+                            )
+                        }
+                    }
+                }
+                None => true,
+            }
+            && {
+                let v = &self.attempt;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    1f64,
+                )
+                    && crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Maximum,
+                        4f64,
+                    )
+            }
+            && {
+                let v = &self.entity_type;
+                v.as_str() == "operator"
+            }
+            && {
+                let v = &self.entity_id;
+                pattern_3(v)
+            }
+            && match &self.entity {
+                Some(v) => crate::validate::Validate::is_valid(v),
+                None => true,
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -4032,12 +6606,18 @@ impl crate::validate::Validate for OperatorDepartmentsDissociated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "operator.departments.dissociated", &at, out);
+            crate::validate::str_const(
+                v,
+                "operator.departments.dissociated",
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.event_time;
@@ -4048,6 +6628,7 @@ impl crate::validate::Validate for OperatorDepartmentsDissociated {
                         x,
                         pattern_2(x),
                         &PATTERN_2,
+                        None,
                         &at,
                         out,
                     );
@@ -4057,6 +6638,7 @@ impl crate::validate::Validate for OperatorDepartmentsDissociated {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1000000000000f64,
+                        None,
                         &at,
                         out,
                     );
@@ -4064,6 +6646,7 @@ impl crate::validate::Validate for OperatorDepartmentsDissociated {
                         *x as f64,
                         crate::validate::Bound::Maximum,
                         9999999999999f64,
+                        None,
                         &at,
                         out,
                     );
@@ -4073,7 +6656,7 @@ impl crate::validate::Validate for OperatorDepartmentsDissociated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         if let Some(v) = &self.app_id {
             let at = at.key("app_id");
@@ -4083,6 +6666,7 @@ impl crate::validate::Validate for OperatorDepartmentsDissociated {
                         x,
                         pattern_3(x),
                         &PATTERN_3,
+                        None,
                         &at,
                         out,
                     );
@@ -4092,6 +6676,7 @@ impl crate::validate::Validate for OperatorDepartmentsDissociated {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1f64,
+                        None,
                         &at,
                         out,
                     );
@@ -4105,6 +6690,7 @@ impl crate::validate::Validate for OperatorDepartmentsDissociated {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 1f64,
+                None,
                 &at,
                 out,
             );
@@ -4112,6 +6698,7 @@ impl crate::validate::Validate for OperatorDepartmentsDissociated {
                 *v as f64,
                 crate::validate::Bound::Maximum,
                 4f64,
+                Some(9),
                 &at,
                 out,
             );
@@ -4119,12 +6706,12 @@ impl crate::validate::Validate for OperatorDepartmentsDissociated {
         {
             let v = &self.entity_type;
             let at = at.key("entity_type");
-            crate::validate::str_const(v, "operator", &at, out);
+            crate::validate::str_const(v, "operator", None, &at, out);
         }
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         if let Some(v) = &self.entity {
             let at = at.key("entity");
@@ -4134,6 +6721,78 @@ impl crate::validate::Validate for OperatorDepartmentsDissociated {
 }
 
 impl crate::validate::Validate for VisitorUpdated {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.version;
+            pattern_0(v)
+        })
+            && {
+                let v = &self.event;
+                v.as_str() == "visitor.updated"
+            }
+            && {
+                let v = &self.event_time;
+                match v {
+                    StringOrInteger::String(x) => pattern_2(x),
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::bound_holds(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1000000000000f64,
+                        )
+                            && crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Maximum,
+                                9999999999999f64,
+                            )
+                    }
+                }
+            }
+            && {
+                let v = &self.org_id;
+                pattern_3(v)
+            }
+            && match &self.app_id {
+                Some(v) => {
+                    match v {
+                        StringOrInteger::String(x) => pattern_3(x),
+                        StringOrInteger::Integer(x) => {
+                            crate::validate::bound_holds(
+                                *x as f64,
+                                crate::validate::Bound::Minimum,
+                                1f64,
+                            )
+                        }
+                    }
+                }
+                None => false,
+            }
+            && {
+                let v = &self.attempt;
+                crate::validate::bound_holds(
+                    *v as f64,
+                    crate::validate::Bound::Minimum,
+                    1f64,
+                )
+                    && crate::validate::bound_holds(
+                        *v as f64,
+                        crate::validate::Bound::Maximum,
+                        4f64,
+                    )
+            }
+            && {
+                let v = &self.entity_type;
+                matches!(v.as_str(), "visitor") && pattern_4(v)
+            }
+            && {
+                let v = &self.entity_id;
+                pattern_3(v)
+            }
+            && {
+                let v = &self.entity;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -4142,12 +6801,12 @@ impl crate::validate::Validate for VisitorUpdated {
         {
             let v = &self.version;
             let at = at.key("version");
-            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, &at, out);
+            crate::validate::pattern_result(v, pattern_0(v), &PATTERN_0, None, &at, out);
         }
         {
             let v = &self.event;
             let at = at.key("event");
-            crate::validate::str_const(v, "visitor.updated", &at, out);
+            crate::validate::str_const(v, "visitor.updated", None, &at, out);
         }
         {
             let v = &self.event_time;
@@ -4158,6 +6817,7 @@ impl crate::validate::Validate for VisitorUpdated {
                         x,
                         pattern_2(x),
                         &PATTERN_2,
+                        None,
                         &at,
                         out,
                     );
@@ -4167,6 +6827,7 @@ impl crate::validate::Validate for VisitorUpdated {
                         *x as f64,
                         crate::validate::Bound::Minimum,
                         1000000000000f64,
+                        None,
                         &at,
                         out,
                     );
@@ -4174,6 +6835,7 @@ impl crate::validate::Validate for VisitorUpdated {
                         *x as f64,
                         crate::validate::Bound::Maximum,
                         9999999999999f64,
+                        None,
                         &at,
                         out,
                     );
@@ -4183,31 +6845,35 @@ impl crate::validate::Validate for VisitorUpdated {
         {
             let v = &self.org_id;
             let at = at.key("org_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
-        {
-            let v = &self.app_id;
-            let at = at.key("app_id");
-            match v {
-                StringOrInteger::String(x) => {
-                    crate::validate::pattern_result(
-                        x,
-                        pattern_3(x),
-                        &PATTERN_3,
-                        &at,
-                        out,
-                    );
-                }
-                StringOrInteger::Integer(x) => {
-                    crate::validate::number_bound(
-                        *x as f64,
-                        crate::validate::Bound::Minimum,
-                        1f64,
-                        &at,
-                        out,
-                    );
+        match &self.app_id {
+            Some(v) => {
+                let at = at.key("app_id");
+                match v {
+                    StringOrInteger::String(x) => {
+                        crate::validate::pattern_result(
+                            x,
+                            pattern_3(x),
+                            &PATTERN_3,
+                            None,
+                            &at,
+                            out,
+                        );
+                    }
+                    StringOrInteger::Integer(x) => {
+                        crate::validate::number_bound(
+                            *x as f64,
+                            crate::validate::Bound::Minimum,
+                            1f64,
+                            None,
+                            &at,
+                            out,
+                        );
+                    }
                 }
             }
+            None => crate::validate::missing("app_id", 19, at, out),
         }
         {
             let v = &self.attempt;
@@ -4216,6 +6882,7 @@ impl crate::validate::Validate for VisitorUpdated {
                 *v as f64,
                 crate::validate::Bound::Minimum,
                 1f64,
+                None,
                 &at,
                 out,
             );
@@ -4223,6 +6890,7 @@ impl crate::validate::Validate for VisitorUpdated {
                 *v as f64,
                 crate::validate::Bound::Maximum,
                 4f64,
+                Some(9),
                 &at,
                 out,
             );
@@ -4230,12 +6898,20 @@ impl crate::validate::Validate for VisitorUpdated {
         {
             let v = &self.entity_type;
             let at = at.key("entity_type");
-            crate::validate::str_const(v, "visitor", &at, out);
+            crate::validate::str_enum(
+                v,
+                matches!(v.as_str(), "visitor"),
+                &["visitor"],
+                Some(19),
+                &at,
+                out,
+            );
+            crate::validate::pattern_result(v, pattern_4(v), &PATTERN_4, None, &at, out);
         }
         {
             let v = &self.entity_id;
             let at = at.key("entity_id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.entity;
@@ -4246,6 +6922,32 @@ impl crate::validate::Validate for VisitorUpdated {
 }
 
 impl crate::validate::Validate for VisitorUpdatedEntity {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.id;
+            pattern_3(v)
+        })
+            && {
+                let v = &self.type_;
+                matches!(v.as_str(), "lead" | "lead " | "contact")
+            }
+            && match &self.email_id {
+                Some(v) => crate::formats::Format::Email.is_valid(v),
+                None => true,
+            }
+            && match &self.phone {
+                Some(v) => pattern_7(v),
+                None => true,
+            }
+            && match &self.lead {
+                Some(v) => crate::validate::Validate::is_valid(v),
+                None => true,
+            }
+            && {
+                let v = &self.modifier;
+                crate::validate::Validate::is_valid(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -4254,7 +6956,7 @@ impl crate::validate::Validate for VisitorUpdatedEntity {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
         {
             let v = &self.type_;
@@ -4263,17 +6965,31 @@ impl crate::validate::Validate for VisitorUpdatedEntity {
                 v,
                 matches!(v.as_str(), "lead" | "lead " | "contact"),
                 &["lead", "lead ", "contact"],
+                None,
                 &at,
                 out,
             );
         }
         if let Some(v) = &self.email_id {
             let at = at.key("email_id");
-            crate::validate::str_format(v, crate::formats::Format::Email, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::Email,
+                None,
+                &at,
+                out,
+            );
         }
         if let Some(v) = &self.phone {
             let at = at.key("phone");
-            crate::validate::pattern_result(v, pattern_7(v), &PATTERN_7, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_7(v),
+                &PATTERN_7,
+                Some(31),
+                &at,
+                out,
+            );
         }
         if let Some(v) = &self.lead {
             let at = at.key("lead");
@@ -4288,6 +7004,12 @@ impl crate::validate::Validate for VisitorUpdatedEntity {
 }
 
 impl crate::validate::Validate for VisitorUpdatedEntityLead {
+    fn is_valid(&self) -> bool {
+        {
+            let v = &self.id;
+            pattern_3(v)
+        }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -4296,12 +7018,26 @@ impl crate::validate::Validate for VisitorUpdatedEntityLead {
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
     }
 }
 
 impl crate::validate::Validate for VisitorModifier {
+    fn is_valid(&self) -> bool {
+        ({
+            let v = &self.type_;
+            pattern_20(v)
+        })
+            && {
+                let v = &self.email_id;
+                crate::formats::Format::Email.is_valid(v)
+            }
+            && {
+                let v = &self.id;
+                pattern_3(v)
+            }
+    }
     fn validate_at(
         &self,
         at: &crate::validate::At<'_>,
@@ -4310,17 +7046,30 @@ impl crate::validate::Validate for VisitorModifier {
         {
             let v = &self.type_;
             let at = at.key("type");
-            crate::validate::pattern_result(v, pattern_20(v), &PATTERN_20, &at, out);
+            crate::validate::pattern_result(
+                v,
+                pattern_20(v),
+                &PATTERN_20,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.email_id;
             let at = at.key("email_id");
-            crate::validate::str_format(v, crate::formats::Format::Email, &at, out);
+            crate::validate::str_format(
+                v,
+                crate::formats::Format::Email,
+                None,
+                &at,
+                out,
+            );
         }
         {
             let v = &self.id;
             let at = at.key("id");
-            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, &at, out);
+            crate::validate::pattern_result(v, pattern_3(v), &PATTERN_3, None, &at, out);
         }
     }
 }
@@ -4486,7 +7235,7 @@ fn pattern_10(s: &str) -> bool {
 }
 
 static PATTERN_11: crate::validate::Pattern = crate::validate::Pattern::compiled(
-    "^(|[^@, \\t\\r\\n]+@[^@, \\t\\r\\n]+(,[^@, \\t\\r\\n]+@[^@, \\t\\r\\n]+)*)$",
+    "^(|[^@, \\t\\r\\n]+@[^@, \\t\\r\\n]+(, ?[^@, \\t\\r\\n]+@[^@, \\t\\r\\n]+)*)$",
     pattern_11,
 );
 
@@ -4517,7 +7266,7 @@ fn pattern_11(s: &str) -> bool {
                     None,
                     |c| c.peek_byte(|b: u8| b == b','),
                     |c| {
-                        c.eat(b',')
+                        c.eat(b',') && c.bytes(|b: u8| b == b' ', 0u32, Some(1u32))
                             && c
                                 .run_with_non_ascii(
                                     |b: u8| crate::validate::ascii_in(
