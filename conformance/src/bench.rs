@@ -3,17 +3,17 @@
 //! can sustain, measured against `wrk` by `scripts/bench-throughput.sh`.
 //!
 //! Senders are async tasks with one kept-alive connection each; each makes its next delivery
-//! (an event drawn from the model, stamped with the delivery's number, signed over its exact
-//! bytes), sends it and records it as a JSON line streamed to disk, so memory stays flat however
+//! (`corpus`: an event drawn from the model, stamped with the delivery's number, signed over
+//! its exact bytes), sends it and records it as a JSON line streamed to disk, so memory stays flat however
 //! long the run.
 
 use crate::catalog::CatalogError;
-use crate::event_gen::{Encoding, Generator};
+use crate::corpus::{Corpus, CorpusError, Distinct};
+use crate::histogram::Histogram;
 use crate::http_client::{Client, Outcome, Target, TargetError, TransportError};
-use hookcert_catalog::Statuses;
-use hookcert_events::auth::{Credentials, SetupError, Signer};
+use hookcert_catalog::{Method, Statuses};
+use hookcert_events::auth::Credentials;
 
-use crate::sender::Sender;
 use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
@@ -27,6 +27,8 @@ pub struct BenchConfig {
     pub vendor: String,
     pub url: String,
     pub credentials: Credentials,
+    /// The method, where the vendor lets its users choose one (Tomba).
+    pub method: Option<Method>,
     pub deliveries: u64,
     pub concurrency: usize,
     pub seed: u64,
@@ -47,12 +49,11 @@ pub enum BenchError {
     NoConcurrency,
     #[error(transparent)]
     Target(#[from] TargetError),
-    #[error(transparent)]
-    Credentials(#[from] SetupError),
     #[error("cannot reach {url}: {reason}")]
     Unreachable { url: String, reason: TransportError },
-    #[error("no {vendor} event could be generated")]
-    NoEvents { vendor: String },
+    /// The deliveries could not be made (catalog, credentials, method).
+    #[error(transparent)]
+    Corpus(#[from] CorpusError),
     /// A file the run writes (the records, the wrk script or its body).
     #[error("{}: {source}", path.display())]
     Write {
@@ -62,7 +63,8 @@ pub enum BenchError {
     },
 }
 
-/// What a run measured.
+/// What a run measured: the summary `bench` prints, and `bench --merge` prints for the
+/// records of a distributed run, line for line the same.
 #[derive(Debug, Clone, Serialize)]
 pub struct BenchResult {
     pub deliveries: u64,
@@ -71,8 +73,44 @@ pub struct BenchResult {
     pub seconds: f64,
     pub per_second: f64,
     pub p50_us: u64,
+    pub p95_us: u64,
     pub p99_us: u64,
     pub max_us: u64,
+}
+
+impl BenchResult {
+    pub(crate) fn new(accepted: u64, failed: u64, seconds: f64, latency: &Histogram) -> Self {
+        let deliveries = accepted + failed;
+        BenchResult {
+            deliveries,
+            accepted,
+            failed,
+            seconds,
+            per_second: deliveries as f64 / seconds.max(1e-9),
+            p50_us: latency.quantile(0.50),
+            p95_us: latency.quantile(0.95),
+            p99_us: latency.quantile(0.99),
+            max_us: latency.max_us,
+        }
+    }
+}
+
+impl std::fmt::Display for BenchResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} deliveries in {:.2} s: {:.0}/s ({} accepted, {} not); latency p50 {} µs, p95 {} µs, p99 {} µs, max {} µs",
+            self.deliveries,
+            self.seconds,
+            self.per_second,
+            self.accepted,
+            self.failed,
+            self.p50_us,
+            self.p95_us,
+            self.p99_us,
+            self.max_us
+        )
+    }
 }
 
 /// One delivery's record, as written to disk.
@@ -86,43 +124,6 @@ struct Record {
     body_bytes: usize,
 }
 
-/// Latency counts in 10 µs buckets up to 1 s, the rest in the last: fixed memory.
-struct Histogram {
-    buckets: Vec<u64>,
-    max_us: u64,
-}
-
-impl Histogram {
-    const BUCKET_US: u64 = 10;
-    const BUCKETS: usize = 100_000;
-
-    fn new() -> Self {
-        Histogram {
-            buckets: vec![0; Self::BUCKETS],
-            max_us: 0,
-        }
-    }
-
-    fn add(&mut self, us: u64) {
-        let i = ((us / Self::BUCKET_US) as usize).min(Self::BUCKETS - 1);
-        self.buckets[i] += 1;
-        self.max_us = self.max_us.max(us);
-    }
-
-    fn quantile(&self, q: f64) -> u64 {
-        let total: u64 = self.buckets.iter().sum();
-        let wanted = ((total as f64) * q).ceil().max(1.0) as u64;
-        let mut seen = 0;
-        for (i, count) in self.buckets.iter().enumerate() {
-            seen += count;
-            if seen >= wanted {
-                return i as u64 * Self::BUCKET_US;
-            }
-        }
-        self.max_us
-    }
-}
-
 pub async fn run(config: BenchConfig) -> Result<BenchResult, BenchError> {
     let vendor = crate::catalog::vendor(&config.vendor)?;
     let profile = &vendor.profile;
@@ -130,10 +131,6 @@ pub async fn run(config: BenchConfig) -> Result<BenchResult, BenchError> {
         return Err(BenchError::NoConcurrency);
     }
     let target = Target::parse(&config.url)?;
-    let signer = Signer::new(
-        &crate::catalog::authentication(vendor)?,
-        &config.credentials,
-    )?;
     let timeout = Duration::from_millis(config.timeout_ms.unwrap_or(profile.timeout_ms));
     let probe = Client::new(target.clone(), timeout);
     probe
@@ -143,10 +140,16 @@ pub async fn run(config: BenchConfig) -> Result<BenchResult, BenchError> {
             url: config.url.clone(),
             reason,
         })?;
-    let sender = Arc::new(Sender::new(profile, signer, None));
-    let pool = Arc::new(pool(&config, &sender)?);
+    let corpus = Arc::new(Corpus::new(
+        &config.vendor,
+        &config.credentials,
+        config.method,
+        config.seed,
+        config.deliveries,
+        Distinct::Bodies,
+    )?);
     if let Some(path) = &config.wrk_script {
-        write_wrk_script(path, &sender, &pool)?;
+        write_wrk_script(path, &corpus)?;
     }
     let sink = Arc::new(Mutex::new(Sink::new(
         config.record.as_deref(),
@@ -157,12 +160,7 @@ pub async fn run(config: BenchConfig) -> Result<BenchResult, BenchError> {
     let mut workers = Vec::with_capacity(config.concurrency);
     for _ in 0..config.concurrency {
         let client = Client::new(target.clone(), timeout);
-        let (sender, pool, sink, next) = (
-            Arc::clone(&sender),
-            Arc::clone(&pool),
-            Arc::clone(&sink),
-            Arc::clone(&next),
-        );
+        let (corpus, sink, next) = (Arc::clone(&corpus), Arc::clone(&sink), Arc::clone(&next));
         let deliveries = config.deliveries;
         workers.push(tokio::spawn(async move {
             loop {
@@ -170,7 +168,7 @@ pub async fn run(config: BenchConfig) -> Result<BenchResult, BenchError> {
                 if n >= deliveries {
                     break;
                 }
-                let request = sender.signed(stamped(&pool[(n % pool.len() as u64) as usize], n));
+                let request = corpus.delivery(n);
                 let sent = Instant::now();
                 let outcome = client.send(&request).await;
                 match sink.lock() {
@@ -194,55 +192,17 @@ pub async fn run(config: BenchConfig) -> Result<BenchResult, BenchError> {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     sink.finish()?;
-    let deliveries = sink.accepted + sink.failed;
-    Ok(BenchResult {
-        deliveries,
-        accepted: sink.accepted,
-        failed: sink.failed,
+    Ok(BenchResult::new(
+        sink.accepted,
+        sink.failed,
         seconds,
-        per_second: deliveries as f64 / seconds.max(1e-9),
-        p50_us: sink.histogram.quantile(0.50),
-        p99_us: sink.histogram.quantile(0.99),
-        max_us: sink.histogram.max_us,
-    })
-}
-
-/// Distinct events drawn from the catalog model before the run: drawing one costs about a
-/// millisecond (the strategies build value trees fit for shrinking), far more than sending it.
-const POOL: u64 = 512;
-
-/// The run's events, authentic but not yet signed (the signature covers the stamped bytes).
-fn pool(config: &BenchConfig, sender: &Sender) -> Result<Vec<Vec<u8>>, BenchError> {
-    let catalog = crate::catalog::catalog()?;
-    let vendor = crate::catalog::vendor(&config.vendor)?;
-    let generator = Generator::new(catalog, vendor, config.seed);
-    let mut runner = generator.runner("bench");
-    let names: Vec<&str> = vendor.events.iter().map(|e| e.name.as_str()).collect();
-    let pool: Vec<Vec<u8>> = (0..POOL.min(config.deliveries.max(1)))
-        .filter_map(|i| generator.event(names[i as usize % names.len()], &mut runner))
-        .map(|value| sender.authentic_value(&value, Encoding::Compact).body)
-        .collect();
-    if pool.is_empty() {
-        return Err(BenchError::NoEvents {
-            vendor: config.vendor.clone(),
-        });
-    }
-    Ok(pool)
+        &sink.histogram,
+    ))
 }
 
 /// A `wrk` script sending the pool's body closest to the average size, signed as the run signs.
-fn write_wrk_script(
-    path: &std::path::Path,
-    sender: &Sender,
-    pool: &[Vec<u8>],
-) -> Result<(), BenchError> {
-    let mean = pool.iter().map(Vec::len).sum::<usize>() / pool.len().max(1);
-    let body = pool
-        .iter()
-        .min_by_key(|b| b.len().abs_diff(mean))
-        .map(|b| stamped(b, 0))
-        .unwrap_or_default();
-    let request = sender.signed(body);
+fn write_wrk_script(path: &std::path::Path, corpus: &Corpus) -> Result<(), BenchError> {
+    let request = corpus.typical();
     // The body goes in a file of its own: Lua string escapes are not JSON's.
     let body_path = path.with_extension("body");
     std::fs::write(&body_path, &request.body).map_err(|source| BenchError::Write {
@@ -266,21 +226,6 @@ fn write_wrk_script(
         path: path.to_owned(),
         source,
     })
-}
-
-/// Each delivery is an event of the pool stamped with its own number
-/// (`{"x_hookcert_delivery":n,` then the rest of the compact object: an unknown field the
-/// schemas allow), so that no two bodies are the same.
-fn stamped(object: &[u8], n: u64) -> Vec<u8> {
-    let rest = object.strip_prefix(b"{").unwrap_or(object);
-    let mut body = Vec::with_capacity(object.len() + 32);
-    body.extend_from_slice(b"{\"x_hookcert_delivery\":");
-    body.extend_from_slice(n.to_string().as_bytes());
-    if rest != b"}" {
-        body.push(b',');
-    }
-    body.extend_from_slice(rest);
-    body
 }
 
 /// Where records go: counted, histogrammed, and written as JSON lines as they come, so memory
@@ -354,19 +299,5 @@ impl Sink {
             path: self.path.clone().unwrap_or_default(),
             source,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stamped_bodies_stay_json_objects() {
-        let one: serde_json::Value =
-            serde_json::from_slice(&stamped(br#"{"a":1}"#, 7)).expect("JSON");
-        assert_eq!(one, serde_json::json!({"x_hookcert_delivery": 7, "a": 1}));
-        let empty: serde_json::Value = serde_json::from_slice(&stamped(b"{}", 8)).expect("JSON");
-        assert_eq!(empty, serde_json::json!({"x_hookcert_delivery": 8}));
     }
 }

@@ -79,6 +79,17 @@ impl Target {
             authority: authority.as_str().to_owned(),
         })
     }
+
+    /// The request target: path and query (`/` when the URL has none).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// `scheme://authority`, what Locust calls the host.
+    pub fn origin(&self) -> String {
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.authority)
+    }
 }
 
 /// What became of a request.

@@ -22,13 +22,17 @@
 //! `runner`, and the report written by `report::{terminal, junit, html}`.
 
 mod bench;
+mod bench_merge;
 mod body_edit;
 mod catalog;
 mod catalog_view;
 mod causes;
 mod certify;
+mod corpus;
 mod diagnosis;
 mod event_gen;
+mod export;
+mod histogram;
 mod http_client;
 mod json_text;
 mod judge;
@@ -49,10 +53,15 @@ mod shrink;
 mod suites;
 
 pub use bench::{BenchConfig, BenchError, BenchResult, run as bench};
+pub use bench_merge::{MergeError, Merged, merge as bench_merge};
 pub use catalog::CatalogError;
 pub use catalog_view::{json as catalog_json, table as catalog_table};
 pub use certify::{
     Certification, CertifyError, DEFAULT_CASES, DEFAULT_CONCURRENCY, Progress, ProgressUpdate,
+};
+pub use corpus::CorpusError;
+pub use export::{
+    ExportConfig, ExportError, ExportFormat, Exported, Manifest, ManifestError, export,
 };
 pub use hookcert_catalog::Method;
 pub use hookcert_events::auth::{CredentialKind, Credentials, KeyError, Secret, SetupError};

@@ -5,8 +5,9 @@
 use anyhow::{Context as _, Result, anyhow};
 use clap::{Args, Parser, Subcommand};
 use hookcert::{
-    BenchError, CatalogError, Certification, CertifyError, CredentialKind, Credentials, KeyError,
-    ListenError, Method, OpenApiError, Report, SendError, SetupError,
+    BenchError, CatalogError, Certification, CertifyError, CorpusError, CredentialKind,
+    Credentials, ExportError, ExportFormat, KeyError, ListenError, MergeError, Method,
+    OpenApiError, Report, SendError, SetupError,
 };
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -56,8 +57,18 @@ enum Command {
     ///
     /// Each delivery is generated, signed and recorded (JSON lines to --record) as certify
     /// does; prints deliveries per second and latency. scripts/bench-throughput.sh runs it
-    /// against wrk.
+    /// against wrk. With --merge DIR, prints the same summary for the records of a run of an
+    /// exported corpus (see `hookcert export`), and checks each delivery was sent once.
     Bench(BenchArgs),
+    /// Write the deliveries bench sends to a folder, for Locust (or Vegeta) to send
+    ///
+    /// --format locust (the default) writes deliveries.jsonl (method, path, headers, base64
+    /// body and number of each signed delivery), manifest.json and a locustfile.py that
+    /// shares the deliveries out over Locust's workers, so that each is sent once, and records
+    /// every answer for `hookcert bench --merge DIR`. --format vegeta writes targets.jsonl in
+    /// Vegeta's JSON format. The vendors' signatures do not cover the time, so a corpus stays
+    /// valid wherever and whenever it is sent.
+    Export(ExportArgs),
     /// Write an RSA-2048 key pair for Zoho SalesIQ: private.pem (PKCS#8), public.pem (SPKI)
     Keygen(KeygenArgs),
 }
@@ -79,13 +90,50 @@ struct CatalogArgs {
 }
 
 #[derive(Args)]
-struct BenchArgs {
+struct ExportArgs {
     /// Vendor id: spotio, breakcold, clinchpad, zoho-salesiq, tomba
     #[arg(long)]
     vendor: String,
-    /// The receiver's URL
+    /// The receiver's URL: every delivery goes to its path (Locust's --host can change the
+    /// origin)
     #[arg(long)]
     url: String,
+    #[command(flatten)]
+    auth: AuthArgs,
+    /// How many deliveries to write
+    #[arg(long, default_value_t = 10_000)]
+    deliveries: u64,
+    /// Seed of the generated events (the same seed and credentials write the same corpus)
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// The folder to write (created; refused when not empty)
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Which load engine the folder is for
+    #[arg(long, value_enum, default_value_t = FormatArg::Locust)]
+    format: FormatArg,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    /// deliveries.jsonl and a locustfile.py that shards and records
+    Locust,
+    /// targets.jsonl, Vegeta's JSON targets (vegeta attack -format=json)
+    Vegeta,
+}
+
+#[derive(Args)]
+struct BenchArgs {
+    /// Vendor id: spotio, breakcold, clinchpad, zoho-salesiq, tomba
+    #[arg(long, required_unless_present = "merge")]
+    vendor: Option<String>,
+    /// The receiver's URL
+    #[arg(long, required_unless_present = "merge")]
+    url: Option<String>,
+    /// Print the summary of the records in DIR/records (written by the locustfile of
+    /// `hookcert export` DIR, one file per worker, gathered from every host) instead of sending
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["vendor", "url", "record", "wrk_script"])]
+    merge: Option<PathBuf>,
     #[command(flatten)]
     auth: AuthArgs,
     /// How many deliveries to send
@@ -259,6 +307,7 @@ fn main() -> ExitCode {
         Command::Catalog(args) => catalog(args),
         Command::Keygen(args) => keygen(args),
         Command::Bench(args) => bench(args),
+        Command::Export(args) => export(args),
     };
     match result {
         Ok(code) => code,
@@ -539,8 +588,12 @@ fn listen(args: ListenArgs) -> Result<ExitCode> {
             .with_context(|| format!("--report-json {}", path.display()))?;
     }
     let s = report.summary;
+    let warned = match s.warned {
+        0 => String::new(),
+        n => format!(" ({n} with WARN)"),
+    };
     println!(
-        "{}: {} deliveries ({} requests), {} conforming, {} not",
+        "{}: {} deliveries ({} requests), {} conforming{warned}, {} not",
         if report.passed() { "PASS" } else { "FAIL" },
         s.deliveries,
         s.requests,
@@ -549,10 +602,22 @@ fn listen(args: ListenArgs) -> Result<ExitCode> {
     );
     for d in report.deliveries.iter().filter(|d| !d.conforming) {
         println!(
-            "  delivery {} ({}): {}",
+            "  FAIL delivery {} ({}): {}",
             d.number,
             d.event_types.join(","),
             d.violations.join("; ")
+        );
+    }
+    for d in report
+        .deliveries
+        .iter()
+        .filter(|d| d.conforming && !d.warnings.is_empty())
+    {
+        println!(
+            "  WARN delivery {} ({}): {}",
+            d.number,
+            d.event_types.join(","),
+            d.warnings.join("; ")
         );
     }
     Ok(if report.passed() {
@@ -630,10 +695,17 @@ fn catalog(args: CatalogArgs) -> Result<ExitCode> {
 }
 
 fn bench(args: BenchArgs) -> Result<ExitCode> {
+    if let Some(dir) = &args.merge {
+        return bench_merge(dir, args.json);
+    }
+    let (Some(vendor), Some(url)) = (args.vendor.clone(), args.url.clone()) else {
+        return Err(anyhow!("--vendor and --url are needed, unless --merge"));
+    };
     let config = hookcert::BenchConfig {
-        vendor: args.vendor.clone(),
-        url: args.url.clone(),
+        vendor: vendor.clone(),
+        url,
         credentials: args.auth.credentials()?,
+        method: args.auth.method()?,
         deliveries: args.deliveries,
         concurrency: args.concurrency,
         seed: args.seed,
@@ -650,35 +722,104 @@ fn bench(args: BenchArgs) -> Result<ExitCode> {
         .block_on(hookcert::bench(config))
         .map_err(|e| match &e {
             BenchError::Catalog(c) => catalog_error(c),
+            BenchError::Corpus(c) => corpus_error(&vendor, c),
             BenchError::NoConcurrency => anyhow!("--concurrency: {e}"),
             BenchError::Target(_) => anyhow!("--url {e}"),
-            BenchError::Credentials(c) => credentials_error(&args.vendor, c),
             BenchError::Write { path, .. } if Some(path) == args.record.as_ref() => {
                 anyhow!("--record {e}")
             }
             BenchError::Write { .. } => anyhow!("--wrk-script {e}"),
-            BenchError::Unreachable { .. } | BenchError::NoEvents { .. } => anyhow!(e),
+            BenchError::Unreachable { .. } => anyhow!(e),
         })?;
     if args.json {
         println!("{}", serde_json::to_string(&result)?);
     } else {
-        println!(
-            "{} deliveries in {:.2} s: {:.0}/s ({} accepted, {} not); latency p50 {} µs, p99 {} µs, max {} µs",
-            result.deliveries,
-            result.seconds,
-            result.per_second,
-            result.accepted,
-            result.failed,
-            result.p50_us,
-            result.p99_us,
-            result.max_us
-        );
+        println!("{result}");
     }
     Ok(if result.failed == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `bench --merge DIR`: exit 0 when every delivery was sent once and accepted.
+fn bench_merge(dir: &std::path::Path, json: bool) -> Result<ExitCode> {
+    let merged = hookcert::bench_merge(dir).map_err(|e| match &e {
+        MergeError::Manifest(_) | MergeError::NoRecords { .. } => anyhow!("--merge {e}"),
+        MergeError::Read { .. } | MergeError::Invalid { .. } | MergeError::Unknown { .. } => {
+            anyhow!(e)
+        }
+    })?;
+    if json {
+        let mut value = serde_json::to_value(&merged.result)?;
+        if let Some(object) = value.as_object_mut() {
+            object.insert("record_files".into(), merged.record_files.into());
+            object.insert("expected".into(), merged.expected.into());
+            object.insert("missing".into(), merged.missing.into());
+            object.insert("repeated".into(), merged.repeated.into());
+        }
+        println!("{value}");
+    } else {
+        println!("{}", merged.result);
+        println!("{}", merged.coverage());
+    }
+    Ok(if merged.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn corpus_error(vendor: &str, e: &CorpusError) -> anyhow::Error {
+    match e {
+        CorpusError::Catalog(c) => catalog_error(c),
+        CorpusError::Credentials(c) => credentials_error(vendor, c),
+        CorpusError::MethodFixed { .. } => anyhow!("--method: {e}"),
+        CorpusError::NoEvents { .. } | CorpusError::TooFewIdentities { .. } => anyhow!("{e}"),
+    }
+}
+
+fn export(args: ExportArgs) -> Result<ExitCode> {
+    let config = hookcert::ExportConfig {
+        vendor: args.vendor.clone(),
+        url: args.url.clone(),
+        credentials: args.auth.credentials()?,
+        method: args.auth.method()?,
+        deliveries: args.deliveries,
+        seed: args.seed,
+        out: args.out.clone(),
+        format: match args.format {
+            FormatArg::Locust => ExportFormat::Locust,
+            FormatArg::Vegeta => ExportFormat::Vegeta,
+        },
+    };
+    let exported = hookcert::export(&config).map_err(|e| match &e {
+        ExportError::Catalog(c) => catalog_error(c),
+        ExportError::Corpus(c) => corpus_error(&args.vendor, c),
+        ExportError::Target(_) => anyhow!("--url {e}"),
+        ExportError::NoDeliveries => anyhow!("--deliveries: {e}"),
+        ExportError::NotEmpty { .. } | ExportError::Write { .. } => anyhow!("--out {e}"),
+        ExportError::StaleSignatures { .. } => anyhow!("--vendor: {e}"),
+    })?;
+    println!(
+        "{} {} deliveries ({} bytes of bodies) written to {}",
+        exported.deliveries,
+        args.vendor,
+        exported.body_bytes,
+        args.out.display()
+    );
+    for file in &exported.files {
+        println!("  {}", file.display());
+    }
+    if let ExportFormat::Locust = config.format {
+        let dir = args.out.display();
+        println!(
+            "send them: cd {dir} && locust -f locustfile.py --headless -u 32 -r 32 --processes 2\n\
+             then: hookcert bench --merge {dir}"
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn keygen(args: KeygenArgs) -> Result<ExitCode> {

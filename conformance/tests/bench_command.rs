@@ -20,6 +20,7 @@ async fn every_delivery_is_accepted_by_the_reference_receiver_and_recorded() {
             vendor: vendor.into(),
             url: receiver.url(),
             credentials: Credentials::Secret(secret.into()),
+            method: None,
             deliveries: 1500,
             concurrency: 8,
             seed: 1,

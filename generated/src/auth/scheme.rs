@@ -35,6 +35,21 @@ impl Scheme {
         }
     }
 
+    /// Whether a signature covers the time it was made, so that a receiver may refuse it once
+    /// it is old (as Stripe's `t=` does). None of the five vendors' schemes does: a body signed
+    /// today still verifies next year, which is what lets `hookcert export` write a corpus that
+    /// is sent later, from other machines. Every arm is spelled out so that a new scheme has to
+    /// answer.
+    pub fn signs_time(self) -> bool {
+        match self {
+            Scheme::HmacSha256Hex { .. }
+            | Scheme::RsaSha256 { .. }
+            | Scheme::BodySecret { .. }
+            | Scheme::HandshakeKey { .. }
+            | Scheme::CustomHeaders => false,
+        }
+    }
+
     /// The top-level body field that carries a secret (the body schemes).
     pub fn body_field(self) -> Option<&'static str> {
         match self {
