@@ -26,7 +26,7 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1
 timed() {
   local start end
   start=$(date +%s.%N)
-  "$@" >/dev/null
+  "$@" >/dev/null 2>&1
   end=$(date +%s.%N)
   echo "$end - $start" | bc
 }

@@ -205,3 +205,80 @@ fn a_broken_vendor_profile_is_reported() {
         &["schemas/breakcold/vendor.json#/timeout_ms:"],
     );
 }
+
+#[test]
+fn an_observed_constraint_must_cite_an_errata_entry_that_exists() {
+    let file = "zoho-salesiq/common/types.schema.json";
+    assert_break_reported(
+        |c| {
+            c.edit(file, |v| {
+                let observed = v
+                    .pointer_mut("/$defs/phone/x-observed")
+                    .and_then(|o| o.as_object_mut())
+                    .expect("the phone pattern is observed");
+                observed.remove("errata");
+            })
+        },
+        &[
+            "schemas/zoho-salesiq/common/types.schema.json",
+            "/$defs/phone/x-observed",
+        ],
+    );
+    assert_break_reported(
+        |c| {
+            c.edit(file, |v| {
+                *v.pointer_mut("/$defs/phone/x-observed/errata")
+                    .expect("the phone pattern cites an entry") = json!(999);
+            })
+        },
+        &[
+            "schemas/zoho-salesiq/common/types.schema.json#/$defs/phone/x-observed/errata:",
+            "cites ERRATA entry 999, which zoho-salesiq/ERRATA.md does not have",
+        ],
+    );
+}
+
+/// ERRATA.md with entry `number`'s quoted lines replaced by `quotes` (none: removed).
+fn with_entry_quotes(text: &str, number: u32, quotes: &[&str]) -> String {
+    let mut out = Vec::new();
+    let mut inside = false;
+    for line in text.lines() {
+        if let Some((n, _)) = line.split_once(". **") {
+            if let Ok(n) = n.parse::<u32>() {
+                inside = n == number;
+                out.push(line.to_owned());
+                if inside {
+                    out.extend(quotes.iter().map(|q| format!("   > {q}")));
+                }
+                continue;
+            }
+        }
+        if inside && line.trim_start().starts_with('>') {
+            continue;
+        }
+        out.push(line.to_owned());
+    }
+    out.join("\n") + "\n"
+}
+
+#[test]
+fn an_errata_entry_must_quote_the_documents_words() {
+    let file = "zoho-salesiq/ERRATA.md";
+    for (quotes, why) in [
+        (&[][..], "quotes nothing"),
+        (
+            &["The rating is on a scale of one to five."][..],
+            "quotes words not in",
+        ),
+    ] {
+        assert_break_reported(
+            |c| {
+                let path = c.path(file);
+                let text = std::fs::read_to_string(&path).expect("read ERRATA.md");
+                std::fs::write(&path, with_entry_quotes(&text, 15, quotes))
+                    .expect("write ERRATA.md");
+            },
+            &["schemas/zoho-salesiq/ERRATA.md", "entry 15", why],
+        );
+    }
+}
