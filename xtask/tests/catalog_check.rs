@@ -243,15 +243,16 @@ fn with_entry_quotes(text: &str, number: u32, quotes: &[&str]) -> String {
     let mut out = Vec::new();
     let mut inside = false;
     for line in text.lines() {
-        if let Some((n, _)) = line.split_once(". **") {
-            if let Ok(n) = n.parse::<u32>() {
-                inside = n == number;
-                out.push(line.to_owned());
-                if inside {
-                    out.extend(quotes.iter().map(|q| format!("   > {q}")));
-                }
-                continue;
+        let entry = line
+            .split_once(". **")
+            .and_then(|(n, _)| n.parse::<u32>().ok());
+        if let Some(n) = entry {
+            inside = n == number;
+            out.push(line.to_owned());
+            if inside {
+                out.extend(quotes.iter().map(|q| format!("   > {q}")));
             }
+            continue;
         }
         if inside && line.trim_start().starts_with('>') {
             continue;
