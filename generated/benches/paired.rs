@@ -55,9 +55,13 @@ fn compare(label: &str, contenders: &[(&str, &dyn Fn())], floor: &dyn Fn()) {
     let mut times = vec![Vec::with_capacity(BLOCKS); contenders.len()];
     let mut ratios = vec![Vec::with_capacity(BLOCKS); contenders.len()];
     let mut floor_times = Vec::with_capacity(BLOCKS);
-    for _ in 0..BLOCKS {
+    for round in 0..BLOCKS {
+        // The floor runs first in every other round, last in the others, so that what runs
+        // just before it (and leaves the caches and branch predictor as it does) is no bias.
+        let floor_first = round % 2 == 0;
+        let early = floor_first.then(|| block(floor));
         let these: Vec<f64> = contenders.iter().map(|(_, f)| block(*f)).collect();
-        let base = block(floor);
+        let base = early.unwrap_or_else(|| block(floor));
         for (i, t) in these.into_iter().enumerate() {
             times[i].push(t);
             ratios[i].push(t / base);
