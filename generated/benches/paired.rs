@@ -10,30 +10,14 @@
 //!
 //! `cargo bench -p hookcert-events --bench paired`
 
-use serde::de::DeserializeOwned;
+mod common;
+
+use common::{Batch, checked_floor, example};
 use std::hint::black_box;
-use std::path::Path;
 use std::time::Instant;
 
 const BLOCKS: usize = 300;
 const PER_BLOCK: u32 = 300;
-
-#[derive(serde::Deserialize)]
-#[allow(dead_code)] // read by serde only: the floor is the decoding itself
-struct Batch<T> {
-    payload: Vec<T>,
-}
-
-fn example(vendor: &str, event: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(format!("../schemas/{vendor}/examples/{event}.doc.json"));
-    std::fs::read(path).expect("golden example")
-}
-
-/// (a'): the body checked whole to be UTF-8, then typed serde parsing, as in `parse.rs`.
-fn checked_floor<T: DeserializeOwned>(body: &[u8]) -> T {
-    serde_json::from_str(std::str::from_utf8(body).expect("UTF-8")).expect("typed parse")
-}
 
 /// Nanoseconds per call of `f`, over one block.
 fn block(f: &dyn Fn()) -> f64 {

@@ -14,11 +14,9 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
 
-#[derive(serde::Deserialize)]
-#[allow(dead_code)] // read by serde only: the floor is the decoding itself
-struct Batch<T> {
-    payload: Vec<T>,
-}
+mod common;
+
+use common::{Batch, checked_floor, example};
 
 #[jsonschema::validator(
     path = "../schemas/spotio/events/lead.added.schema.json",
@@ -98,12 +96,6 @@ fn catalog() -> Catalog {
     hookcert_catalog::load(&root).unwrap_or_else(|p| panic!("{p}"))
 }
 
-fn example(vendor: &str, event: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(format!("../schemas/{vendor}/examples/{event}.doc.json"));
-    std::fs::read(path).expect("golden example")
-}
-
 /// (b): a runtime validator compiled once for the event's schema, with every schema file of
 /// the catalog registered for its references.
 fn runtime_validator(catalog: &Catalog, vendor: &str, event: &str) -> jsonschema::Validator {
@@ -171,13 +163,6 @@ fn violations_of_parsed(vendor: &str, body: &[u8]) -> Box<dyn Fn() -> usize> {
 
 fn floor<T: DeserializeOwned>(body: &[u8]) -> T {
     serde_json::from_slice(body).expect("typed parse")
-}
-
-/// The floor for a decoder that refuses every body that is not UTF-8: `from_slice` checks only
-/// the strings it decodes, not those it skips; checking the whole body first lets serde_json
-/// read it as `str` and skip its per-string checks.
-fn checked_floor<T: DeserializeOwned>(body: &[u8]) -> T {
-    serde_json::from_str(std::str::from_utf8(body).expect("UTF-8")).expect("typed parse")
 }
 
 fn bench_vendor<T: DeserializeOwned>(
